@@ -1,0 +1,70 @@
+//! Topic names and topic filters (section 4.7) and shared subscriptions (section 4.8.2).
+
+use super::error::Error;
+
+const SHARE_PREFIX: &str = "$share/";
+
+/// Checks the characters of a topic name: no wildcard [MQTT-3.3.2-2] [MQTT-4.7.0-1].
+/// Emptiness is left to the caller: MQTT 5 allows an empty name with a topic alias.
+pub(crate) fn check_topic_name_chars(topic: &str) -> Result<(), Error> {
+    if topic.as_bytes().iter().any(|&b| b == b'+' || b == b'#') {
+        return Err(Error::WildcardInTopicName);
+    }
+    Ok(())
+}
+
+/// Checks a topic name: at least one character [MQTT-4.7.3-1] and no wildcard
+/// [MQTT-4.7.0-1].
+pub fn check_topic_name(topic: &str) -> Result<(), Error> {
+    if topic.is_empty() {
+        return Err(Error::EmptyTopic);
+    }
+    check_topic_name_chars(topic)
+}
+
+/// Whether `filter` names a shared subscription (`$share/{ShareName}/{filter}`).
+pub fn is_shared_subscription(filter: &str) -> bool {
+    filter.starts_with(SHARE_PREFIX)
+}
+
+/// Checks a topic filter: at least one character [MQTT-4.7.3-1], `#` alone in the last level
+/// [MQTT-4.7.1-1], `+` alone in its level [MQTT-4.7.1-2], and for a shared subscription a
+/// non-empty ShareName without `/`, `+` or `#`, followed by `/` and a filter
+/// [MQTT-4.8.2-1] [MQTT-4.8.2-2].
+pub fn check_topic_filter(filter: &str) -> Result<(), Error> {
+    if filter.is_empty() {
+        return Err(Error::EmptyTopic);
+    }
+    let filter = match filter.strip_prefix(SHARE_PREFIX) {
+        Some(rest) => {
+            let (share_name, inner) = rest.split_once('/').ok_or(Error::InvalidTopicFilter(
+                "shared subscription without a topic filter",
+            ))?;
+            if share_name.is_empty() {
+                return Err(Error::InvalidTopicFilter("empty ShareName"));
+            }
+            if share_name.contains(['+', '#']) {
+                return Err(Error::InvalidTopicFilter("wildcard in ShareName"));
+            }
+            if inner.is_empty() {
+                return Err(Error::InvalidTopicFilter(
+                    "shared subscription without a topic filter",
+                ));
+            }
+            inner
+        }
+        None => filter,
+    };
+    let mut levels = filter.split('/').peekable();
+    while let Some(level) = levels.next() {
+        if level.contains('#') && (level != "#" || levels.peek().is_some()) {
+            return Err(Error::InvalidTopicFilter(
+                "'#' must be the whole last level",
+            ));
+        }
+        if level.contains('+') && level != "+" {
+            return Err(Error::InvalidTopicFilter("'+' must be a whole level"));
+        }
+    }
+    Ok(())
+}

@@ -3,7 +3,9 @@
 //! The crate is three layers, each a module usable without the one above it:
 //! - [`codec`]: the MQTT wire format (all 15 control packets, both versions), encode, incremental
 //!   decode, every well-formedness rule of the specifications. `no_std` + `alloc`.
-//! - `session` (in progress): the sans-IO client state machine.
+//! - [`session`]: the sans-IO client state machine: connect, keepalive, QoS flows, resend,
+//!   topic aliases, subscriptions, bounded queues with explicit policies, reconnect backoff.
+//!   `no_std` + `alloc`, no I/O, no clock.
 //! - `web` (feature `web`, wasm32): the wasm-bindgen shell that owns the browser's `WebSocket`.
 //!
 //! Without the default feature `web` the crate is `no_std` + `alloc`.
@@ -19,6 +21,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod codec;
+pub mod session;
 
 #[cfg(all(feature = "web", target_arch = "wasm32"))]
 pub mod web;

@@ -206,45 +206,27 @@ impl<'a> Packet<'a> {
         }
     }
 
-    /// Checks the packet against every rule of `version` and returns its encoded size and
-    /// remaining length.
-    fn measure(&self, version: ProtocolVersion) -> Result<(usize, u32), Error> {
-        let body = self.body_len(version)?;
-        let remaining = u32::try_from(body)
-            .ok()
-            .filter(|&n| n <= MAX_VAR_INT)
-            .ok_or(Error::RemainingLengthTooLarge(body))?;
-        Ok((1 + var_int_len(remaining) + body, remaining))
-    }
-
     /// The number of bytes [`Packet::encode`] writes, after checking the packet.
     pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, Error> {
         let v = self.effective_version(version);
-        self.measure(v).map(|(total, _)| total)
+        total_len(self.body_len(v)?).map(|(total, _)| total)
+    }
+
+    fn header_flags(&self) -> u8 {
+        match self {
+            Packet::Publish(p) => p.flags(),
+            _ => self.packet_type().required_flags(),
+        }
     }
 
     /// Encodes into the start of `out` and returns the number of bytes written. Every rule
     /// the decoder checks is checked first: nothing malformed is ever written.
     pub fn encode(&self, version: ProtocolVersion, out: &mut [u8]) -> Result<usize, Error> {
         let v = self.effective_version(version);
-        let (total, remaining) = self.measure(v)?;
-        if out.len() < total {
-            return Err(Error::BufferTooSmall {
-                needed: total,
-                available: out.len(),
-            });
-        }
-        let t = self.packet_type();
-        let flags = match self {
-            Packet::Publish(p) => p.flags(),
-            _ => t.required_flags(),
-        };
-        let mut w = Writer::new(out);
-        w.u8(((t as u8) << 4) | flags)?;
-        w.var_int(remaining)?;
-        self.write_body(v, &mut w)?;
-        debug_assert_eq!(w.position(), total, "measured and written sizes differ");
-        Ok(w.position())
+        let body = self.body_len(v)?;
+        encode_into(out, self.packet_type(), self.header_flags(), body, |w| {
+            self.write_body(v, w)
+        })
     }
 
     /// Appends the encoded packet to `out` and returns its size; `out` is unchanged on error.
@@ -253,20 +235,13 @@ impl<'a> Packet<'a> {
         version: ProtocolVersion,
         out: &mut Vec<u8>,
     ) -> Result<usize, Error> {
-        let start = out.len();
-        let len = self.encoded_len(version)?;
-        out.resize(start + len, 0);
-        let written = out
-            .get_mut(start..)
-            .ok_or(Error::BufferTooSmall {
-                needed: len,
-                available: 0,
+        let v = self.effective_version(version);
+        let body = self.body_len(v)?;
+        append_to_vec(out, body, |buf| {
+            encode_into(buf, self.packet_type(), self.header_flags(), body, |w| {
+                self.write_body(v, w)
             })
-            .and_then(|tail| self.encode(version, tail));
-        if written.is_err() {
-            out.truncate(start);
-        }
-        written
+        })
     }
 
     /// Copies every borrowed field, to keep the packet beyond its input buffer.
@@ -289,4 +264,60 @@ impl<'a> Packet<'a> {
             Packet::Auth(p) => Packet::Auth(p.into_owned()),
         }
     }
+}
+
+/// The whole size and the remaining length of a packet whose body is `body` bytes.
+pub(crate) fn total_len(body: usize) -> Result<(usize, u32), Error> {
+    let remaining = u32::try_from(body)
+        .ok()
+        .filter(|&n| n <= MAX_VAR_INT)
+        .ok_or(Error::RemainingLengthTooLarge(body))?;
+    Ok((1 + var_int_len(remaining) + body, remaining))
+}
+
+/// Writes the fixed header of a packet of type `t` and its body (measured as `body` bytes
+/// and written by `write_body`) into the start of `out`.
+pub(crate) fn encode_into(
+    out: &mut [u8],
+    t: PacketType,
+    flags: u8,
+    body: usize,
+    write_body: impl FnOnce(&mut Writer<'_>) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    let (total, remaining) = total_len(body)?;
+    if out.len() < total {
+        return Err(Error::BufferTooSmall {
+            needed: total,
+            available: out.len(),
+        });
+    }
+    let mut w = Writer::new(out);
+    w.u8(((t as u8) << 4) | flags)?;
+    w.var_int(remaining)?;
+    write_body(&mut w)?;
+    debug_assert_eq!(w.position(), total, "measured and written sizes differ");
+    Ok(w.position())
+}
+
+/// Grows `out` by the packet's size and lets `encode` fill the new tail; on error `out` is
+/// left as it was.
+pub(crate) fn append_to_vec(
+    out: &mut Vec<u8>,
+    body: usize,
+    encode: impl FnOnce(&mut [u8]) -> Result<usize, Error>,
+) -> Result<usize, Error> {
+    let (total, _) = total_len(body)?;
+    let start = out.len();
+    out.resize(start + total, 0);
+    let written = match out.get_mut(start..) {
+        Some(tail) => encode(tail),
+        None => Err(Error::BufferTooSmall {
+            needed: total,
+            available: 0,
+        }),
+    };
+    if written.is_err() {
+        out.truncate(start);
+    }
+    written
 }

@@ -1,8 +1,10 @@
 //! PUBLISH (section 3.3): the hot path. Decoding borrows the topic and payload from the input.
 
 use alloc::borrow::Cow;
+use alloc::vec::Vec;
 
 use super::error::Error;
+use super::packet::{append_to_vec, encode_into, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::topic::check_topic_name_chars;
@@ -84,6 +86,26 @@ impl<'a> Publish<'a> {
         }
         self.properties.write_in(CTX, v, w)?;
         w.bytes(&self.payload)
+    }
+
+    /// The encoded size in `version`, after checking every rule.
+    pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, Error> {
+        total_len(self.body_len(version)?).map(|(total, _)| total)
+    }
+
+    /// Appends the encoded PUBLISH to `out` (as `Packet::encode_to_vec`, without moving the
+    /// message into a [`super::Packet`]).
+    pub fn encode_to_vec(
+        &self,
+        version: ProtocolVersion,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, Error> {
+        let body = self.body_len(version)?;
+        append_to_vec(out, body, |buf| {
+            encode_into(buf, PacketType::Publish, self.flags(), body, |w| {
+                self.write_body(version, w)
+            })
+        })
     }
 
     /// Copies the topic, payload and properties, to keep the message.

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use super::ack_list;
 use super::error::Error;
+use super::packet::{append_to_vec, encode_into, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::reason_code::ReasonCode;
@@ -41,6 +42,29 @@ impl<'a> Unsubscribe<'a> {
             pid,
             properties,
             filters,
+        })
+    }
+
+    /// The encoded size in `version`, after checking every rule.
+    pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, Error> {
+        total_len(self.body_len(version)?).map(|(total, _)| total)
+    }
+
+    /// Appends the encoded packet to `out`, as `Packet::encode_to_vec` does.
+    pub fn encode_to_vec(
+        &self,
+        version: ProtocolVersion,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, Error> {
+        let body = self.body_len(version)?;
+        append_to_vec(out, body, |buf| {
+            encode_into(
+                buf,
+                PacketType::Unsubscribe,
+                PacketType::Unsubscribe.required_flags(),
+                body,
+                |w| self.write_body(version, w),
+            )
         })
     }
 

@@ -114,7 +114,8 @@ pub enum Error {
     InvalidTopicFilter(&'static str),
     /// No Local set on a shared subscription [MQTT-3.8.3-4].
     NoLocalOnSharedSubscription,
-    /// Subscription options with reserved bits set [MQTT-3.8.3-5] or retain handling 3.
+    /// Subscription options with reserved bits set [MQTT-3.8.3-5], Retain Handling 3 or
+    /// Maximum QoS 3.
     InvalidSubscriptionOptions(u8),
     /// A SUBSCRIBE without topic filters [MQTT-3.8.3-2].
     EmptySubscribe,
@@ -148,13 +149,15 @@ impl Error {
             | Error::InvalidPacketType(_)
             | Error::UnsupportedProtocolVersion(_)
             | Error::DuplicateProperty(_)
-            | Error::PropertyNotAllowed { .. }
             | Error::InvalidPropertyValue { .. }
             | Error::NoLocalOnSharedSubscription
             | Error::EmptySubscribe
             | Error::EmptyUnsubscribe
             | Error::NotInVersion { .. }
             | Error::SessionPresentWithError => 0x82,
+            // Reserved bits are malformed [MQTT-3.8.3-5]; Retain Handling 3 or Maximum QoS 3
+            // is a Protocol Error (section 3.8.3.1).
+            Error::InvalidSubscriptionOptions(b) if b & 0xC0 == 0 => 0x82,
             _ => 0x81,
         }
     }

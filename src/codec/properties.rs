@@ -6,6 +6,7 @@
 
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use core::fmt;
 
 use super::error::Error;
 use super::primitives::{
@@ -177,8 +178,8 @@ pub enum PayloadFormat {
 /// A set of MQTT 5 properties. Empty ([`Default`]) for MQTT 3.1.1, which has none.
 ///
 /// Strings and binary values borrow from the decoded packet; [`Properties::into_owned`]
-/// copies them out to keep.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// copies them out to keep. `Debug` shows only the properties present.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Properties<'a> {
     /// 0x01, PUBLISH and will.
     pub payload_format_indicator: Option<PayloadFormat>,
@@ -237,7 +238,7 @@ pub struct Properties<'a> {
 }
 
 /// One property's value, borrowed, as the visitor hands it out.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 enum Value<'v> {
     Byte(u8),
     TwoByte(u16),
@@ -246,6 +247,30 @@ enum Value<'v> {
     Utf8(&'v str),
     Binary(&'v [u8]),
     Utf8Pair(&'v str, &'v str),
+}
+
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Byte(v) => v.fmt(f),
+            Value::TwoByte(v) => v.fmt(f),
+            Value::FourByte(v) | Value::VarInt(v) => v.fmt(f),
+            Value::Utf8(s) => s.fmt(f),
+            Value::Binary(b) => b.fmt(f),
+            Value::Utf8Pair(k, v) => write!(f, "({k:?}, {v:?})"),
+        }
+    }
+}
+
+impl fmt::Debug for Properties<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        let _ = self.visit(|id, value| {
+            map.entry(&format_args!("{}", id.name()), &value);
+            Ok::<(), ()>(())
+        });
+        map.finish()
+    }
 }
 
 impl Value<'_> {

@@ -9,7 +9,7 @@ use super::packet::{append_to_vec, encode_into, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::reason_code::ReasonCode;
-use super::topic::{check_topic_filter, is_shared_subscription};
+use super::topic::{check_topic_filter_in, is_shared_subscription};
 use super::types::{PacketType, Pid, ProtocolVersion, QoS};
 
 const CTX: PropertyContext = PropertyContext::Packet(PacketType::Subscribe);
@@ -61,7 +61,7 @@ impl SubscriptionOptions {
             _ => return Err(Error::InvalidSubscriptionOptions(b)),
         };
         Ok(SubscriptionOptions {
-            qos: QoS::from_u8(b & 0x03)?,
+            qos: QoS::from_u8(b & 0x03).map_err(|_| Error::InvalidSubscriptionOptions(b))?,
             no_local: b & 0x04 != 0,
             retain_as_published: b & 0x08 != 0,
             retain_handling,
@@ -102,8 +102,12 @@ pub struct Subscribe<'a> {
     pub filters: Vec<SubscribeFilter<'a>>,
 }
 
-fn check_filter(filter: &str, options: SubscriptionOptions) -> Result<(), Error> {
-    check_topic_filter(filter)?;
+fn check_filter(
+    filter: &str,
+    options: SubscriptionOptions,
+    v: ProtocolVersion,
+) -> Result<(), Error> {
+    check_topic_filter_in(filter, v)?;
     if options.no_local && is_shared_subscription(filter) {
         return Err(Error::NoLocalOnSharedSubscription);
     }
@@ -118,7 +122,7 @@ impl<'a> Subscribe<'a> {
         while !r.is_empty() {
             let filter = r.string("topic filter")?;
             let options = SubscriptionOptions::decode(r.u8("subscription options")?, v)?;
-            check_filter(filter, options)?;
+            check_filter(filter, options, v)?;
             filters.push(SubscribeFilter {
                 filter: Cow::Borrowed(filter),
                 options,
@@ -164,7 +168,7 @@ impl<'a> Subscribe<'a> {
         let mut len = 2 + self.properties.wire_len_in(CTX, v)?;
         for f in &self.filters {
             check_str_out(&f.filter, "topic filter")?;
-            check_filter(&f.filter, f.options)?;
+            check_filter(&f.filter, f.options, v)?;
             f.options.encode(v)?;
             len += prefixed_len(f.filter.len()) + 1;
         }

@@ -1,6 +1,7 @@
 //! Topic names and topic filters (section 4.7) and shared subscriptions (section 4.8.2).
 
 use super::error::Error;
+use super::types::ProtocolVersion;
 
 const SHARE_PREFIX: &str = "$share/";
 
@@ -27,15 +28,26 @@ pub fn is_shared_subscription(filter: &str) -> bool {
     filter.starts_with(SHARE_PREFIX)
 }
 
-/// Checks a topic filter: at least one character [MQTT-4.7.3-1], `#` alone in the last level
-/// [MQTT-4.7.1-1], `+` alone in its level [MQTT-4.7.1-2], and for a shared subscription a
-/// non-empty ShareName without `/`, `+` or `#`, followed by `/` and a filter
-/// [MQTT-4.8.2-1] [MQTT-4.8.2-2].
+/// Checks a topic filter as MQTT 5 defines it: at least one character [MQTT-4.7.3-1], `#`
+/// alone in the last level [MQTT-4.7.1-1], `+` alone in its level [MQTT-4.7.1-2], and for a
+/// shared subscription a non-empty ShareName without `/`, `+` or `#`, followed by `/` and a
+/// filter [MQTT-4.8.2-1] [MQTT-4.8.2-2].
 pub fn check_topic_filter(filter: &str) -> Result<(), Error> {
+    check_topic_filter_in(filter, ProtocolVersion::V5)
+}
+
+/// Checks a topic filter of `version`: before MQTT 5 there are no shared subscriptions, so
+/// `$share/...` is an ordinary filter there.
+pub(crate) fn check_topic_filter_in(filter: &str, version: ProtocolVersion) -> Result<(), Error> {
     if filter.is_empty() {
         return Err(Error::EmptyTopic);
     }
-    let filter = match filter.strip_prefix(SHARE_PREFIX) {
+    let shared = if version.is_v5() {
+        filter.strip_prefix(SHARE_PREFIX)
+    } else {
+        None
+    };
+    let filter = match shared {
         Some(rest) => {
             let (share_name, inner) = rest.split_once('/').ok_or(Error::InvalidTopicFilter(
                 "shared subscription without a topic filter",

@@ -9,7 +9,7 @@ use super::packet::{append_to_vec, encode_into, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::reason_code::ReasonCode;
-use super::topic::check_topic_filter;
+use super::topic::check_topic_filter_in;
 use super::types::{PacketType, Pid, ProtocolVersion};
 
 const CTX: PropertyContext = PropertyContext::Packet(PacketType::Unsubscribe);
@@ -32,7 +32,7 @@ impl<'a> Unsubscribe<'a> {
         let mut filters = Vec::new();
         while !r.is_empty() {
             let filter = r.string("topic filter")?;
-            check_topic_filter(filter)?;
+            check_topic_filter_in(filter, v)?;
             filters.push(Cow::Borrowed(filter));
         }
         if filters.is_empty() {
@@ -75,7 +75,7 @@ impl<'a> Unsubscribe<'a> {
         let mut len = 2 + self.properties.wire_len_in(CTX, v)?;
         for f in &self.filters {
             check_str_out(f, "topic filter")?;
-            check_topic_filter(f)?;
+            check_topic_filter_in(f, v)?;
             len += prefixed_len(f.len());
         }
         Ok(len)

@@ -179,14 +179,17 @@ async fn v5_connect_gets_connack_with_server_properties() {
 #[wasm_bindgen_test]
 async fn v5_connack_refusal_decodes_its_reason_code() {
     let mut socket = BrokerSocket::open(ProtocolVersion::V5).await;
-    // An empty client id without clean start: mosquitto refuses it with 0x85.
-    let mut c = connect(ProtocolVersion::V5, "", Properties::default());
-    c.clean_start = false;
+    // An authentication method mosquitto has no plugin for: refused with 0x8C.
+    let properties = Properties {
+        authentication_method: Some("SCRAM-SHA-512".into()),
+        ..Default::default()
+    };
+    let c = connect(ProtocolVersion::V5, "wasmqtt-refused", properties);
     socket.send(&Packet::Connect(Box::new(c)));
     let Packet::ConnAck(connack) = socket.next().await else {
         panic!("expected CONNACK")
     };
-    assert_eq!(connack.reason_code, ReasonCode::ClientIdentifierNotValid);
+    assert_eq!(connack.reason_code, ReasonCode::BadAuthenticationMethod);
     assert!(!connack.session_present, "[MQTT-3.2.2-6]");
 }
 

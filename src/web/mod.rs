@@ -1,7 +1,15 @@
-//! The wasm-bindgen shell (feature `web`, wasm32). For now it exposes the codec to
-//! JavaScript: the demo page encodes a CONNECT and decodes what the broker answers.
-//! The WebSocket driver and the MQTT.js-compatible client come with the session layer.
+//! The wasm-bindgen shell (feature `web`, wasm32): the browser `WebSocket` driver and the
+//! JavaScript API users import, with MQTT.js's names and semantics.
 
+mod client;
 mod codec_api;
+mod convert;
+mod driver;
+mod emitter;
+mod errors;
+mod options;
+mod socket;
+mod timer;
 
+pub use client::{connect, connect_async, MqttClient};
 pub use codec_api::{encode_connect, PacketDecoder};

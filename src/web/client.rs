@@ -1,0 +1,588 @@
+//! `MqttClient`: MQTT.js's client, method for method, over the session and the driver.
+
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::codec::{
+    Properties, QoS, ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions,
+};
+use crate::session::{Message, SessionError, State};
+
+use super::convert::{bytes_from, string_from};
+use super::driver::{self, Done, Inner, Shared, Waiting};
+use super::emitter::Emitter;
+use super::errors::{js_error, session_error, ErrorCode};
+use super::options::{self, JsProperties};
+
+/// An MQTT client, with MQTT.js's methods, events and options.
+#[wasm_bindgen]
+pub struct MqttClient {
+    shared: Rc<Shared>,
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn as_function(v: &JsValue) -> Option<Function> {
+    v.dyn_ref::<Function>().cloned()
+}
+
+/// MQTT.js's optional arguments: `(opts?, callback?)` where either may be missing.
+fn split_opts(opts: JsValue, callback: JsValue) -> (JsValue, Option<Function>) {
+    match as_function(&opts) {
+        Some(f) => (JsValue::UNDEFINED, Some(f)),
+        None => (opts, as_function(&callback)),
+    }
+}
+
+fn qos_of(v: &JsValue, what: &str) -> Result<QoS, JsValue> {
+    match v.as_f64() {
+        None if v.is_undefined() || v.is_null() => Ok(QoS::AtMostOnce),
+        Some(q) if q == 0.0 || q == 1.0 || q == 2.0 => {
+            Ok(QoS::from_u8(q as u8).unwrap_or_default())
+        }
+        _ => Err(js_error(
+            ErrorCode::InvalidOption,
+            &alloc::format!("{what} must be 0, 1 or 2"),
+        )),
+    }
+}
+
+fn js_properties(v: &JsValue) -> Result<Properties<'static>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Properties::default());
+    }
+    options::check_keys(v, options::KNOWN_PROPERTIES, "properties.")?;
+    let p: JsProperties = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
+        js_error(
+            ErrorCode::InvalidOption,
+            &alloc::format!("invalid properties: {e}"),
+        )
+    })?;
+    Ok(p.into_properties())
+}
+
+fn promise_parts() -> (Promise, Done) {
+    let mut parts = None;
+    let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
+    let done = match parts {
+        Some((resolve, reject)) => Done::Promise { resolve, reject },
+        None => Done::Nothing,
+    };
+    (promise, done)
+}
+
+fn rejected(e: JsValue) -> Promise {
+    Promise::reject(&e)
+}
+
+impl MqttClient {
+    pub(crate) fn create(url: &str, options: &JsValue) -> Result<MqttClient, JsValue> {
+        let opts = options::parse(url, options)?;
+        let manual = opts.manual_connect;
+        let options_js = if options.is_object() {
+            options.clone()
+        } else {
+            Object::new().into()
+        };
+        let shared = Rc::new(Shared {
+            inner: core::cell::RefCell::new(Inner::new(opts, options_js)),
+            emitter: Emitter::default(),
+        });
+        let client = MqttClient { shared };
+        if !manual {
+            client.start();
+        }
+        Ok(client)
+    }
+
+    fn start(&self) {
+        let shared = self.shared.clone();
+        // Opened in a microtask, so listeners attached right after connect() see every event.
+        driver::queue_microtask(move || {
+            driver::with(&shared, |inner| driver::open_next(&shared, inner));
+        });
+    }
+
+    fn publish_inner(
+        &self,
+        topic: JsValue,
+        message: JsValue,
+        opts: JsValue,
+        done: Done,
+    ) -> Result<(), JsValue> {
+        let topic = string_from(&topic, "topic")?;
+        let payload = bytes_from(&message, "message")?;
+        let msg = Message {
+            topic,
+            payload,
+            qos: qos_of(&get(&opts, "qos"), "option qos")?,
+            retain: get(&opts, "retain").as_bool().unwrap_or(false),
+            properties: js_properties(&get(&opts, "properties"))?,
+        };
+        driver::with_batched(&self.shared, |inner| {
+            let now = js_sys::Date::now() as u64;
+            match inner.session.publish(now, msg) {
+                Ok(token) => {
+                    inner.waiting.insert(token, (Waiting::Publish, done));
+                    Ok(())
+                }
+                Err(e) => Err(session_error(&e)),
+            }
+        })
+    }
+
+    fn subscribe_inner(&self, topic: JsValue, opts: JsValue, done: Done) -> Result<(), JsValue> {
+        let defaults = options_of(&opts)?;
+        let mut filters = Vec::new();
+        let mut names = Vec::new();
+        if let Some(t) = topic.as_string() {
+            filters.push(SubscribeFilter {
+                filter: t.clone().into(),
+                options: defaults,
+            });
+            names.push(t);
+        } else if let Some(list) = topic.dyn_ref::<Array>() {
+            for t in list.iter() {
+                let t = string_from(&t, "topic")?;
+                filters.push(SubscribeFilter {
+                    filter: t.clone().into(),
+                    options: defaults,
+                });
+                names.push(t);
+            }
+        } else if topic.is_object() {
+            // { "topic": { qos, nl, rap, rh } } as MQTT.js accepts.
+            let keys = Object::keys(topic.unchecked_ref::<Object>());
+            for k in keys.iter() {
+                let t = string_from(&k, "topic")?;
+                let o = get(&topic, &t);
+                let options = if o.is_object() {
+                    options_of(&o)?
+                } else {
+                    SubscriptionOptions {
+                        qos: qos_of(&o, "qos")?,
+                        ..defaults
+                    }
+                };
+                filters.push(SubscribeFilter {
+                    filter: t.clone().into(),
+                    options,
+                });
+                names.push(t);
+            }
+        } else {
+            return Err(js_error(
+                ErrorCode::InvalidOption,
+                "topic must be a string, an array or an object",
+            ));
+        }
+        let properties = js_properties(&get(&opts, "properties"))?;
+        driver::with_batched(&self.shared, |inner| {
+            let now = js_sys::Date::now() as u64;
+            match inner.session.subscribe(now, filters, properties) {
+                Ok(token) => {
+                    inner
+                        .waiting
+                        .insert(token, (Waiting::Subscribe(names), done));
+                    Ok(())
+                }
+                Err(e) => Err(session_error(&e)),
+            }
+        })
+    }
+
+    fn unsubscribe_inner(&self, topic: JsValue, opts: JsValue, done: Done) -> Result<(), JsValue> {
+        let filters: Vec<String> = if let Some(t) = topic.as_string() {
+            alloc::vec![t]
+        } else if let Some(list) = topic.dyn_ref::<Array>() {
+            list.iter()
+                .map(|t| string_from(&t, "topic"))
+                .collect::<Result<_, _>>()?
+        } else {
+            return Err(js_error(
+                ErrorCode::InvalidOption,
+                "topic must be a string or an array",
+            ));
+        };
+        let properties = js_properties(&get(&opts, "properties"))?;
+        driver::with_batched(&self.shared, |inner| {
+            let now = js_sys::Date::now() as u64;
+            match inner.session.unsubscribe(now, filters, properties) {
+                Ok(token) => {
+                    inner.waiting.insert(token, (Waiting::Unsubscribe, done));
+                    Ok(())
+                }
+                Err(e) => Err(session_error(&e)),
+            }
+        })
+    }
+
+    fn end_inner(&self, force: bool, opts: JsValue, done: Done) -> Result<(), JsValue> {
+        let reason = match get(&opts, "reasonCode").as_f64() {
+            None => ReasonCode::Success,
+            Some(v) => ReasonCode::from_u8(v as u8).ok_or_else(|| {
+                js_error(
+                    ErrorCode::InvalidOption,
+                    "option reasonCode is not a reason code",
+                )
+            })?,
+        };
+        let properties = js_properties(&get(&opts, "properties"))?;
+        driver::with(&self.shared, |inner| {
+            let now = js_sys::Date::now() as u64;
+            if inner.ended {
+                inner
+                    .actions
+                    .push(driver::Action::Complete(done, Ok(JsValue::UNDEFINED)));
+                return;
+            }
+            inner.end_callbacks.push(done);
+            if inner.session.state() == State::Disconnected && !inner.is_socket_open() {
+                inner.session.disconnect(now, reason, properties);
+                // The session was already down: no Disconnected event reports the end.
+                inner.ended = true;
+                for d in core::mem::take(&mut inner.end_callbacks) {
+                    inner
+                        .actions
+                        .push(driver::Action::Complete(d, Ok(JsValue::UNDEFINED)));
+                }
+                inner.emit("close", Array::new());
+                inner.emit("end", Array::new());
+            } else if force {
+                inner.session.disconnect(now, reason, properties);
+            } else {
+                // MQTT.js waits for in-flight messages before it closes.
+                inner.ending = Some((reason, properties));
+            }
+        });
+        Ok(())
+    }
+}
+
+fn options_of(opts: &JsValue) -> Result<SubscriptionOptions, JsValue> {
+    let rh = match get(opts, "rh").as_f64() {
+        None | Some(0.0) => RetainHandling::SendAtSubscribe,
+        Some(1.0) => RetainHandling::SendIfNewSubscription,
+        Some(2.0) => RetainHandling::DoNotSend,
+        Some(_) => {
+            return Err(js_error(
+                ErrorCode::InvalidOption,
+                "option rh must be 0, 1 or 2",
+            ))
+        }
+    };
+    Ok(SubscriptionOptions {
+        qos: qos_of(&get(opts, "qos"), "option qos")?,
+        no_local: get(opts, "nl").as_bool().unwrap_or(false),
+        retain_as_published: get(opts, "rap").as_bool().unwrap_or(false),
+        retain_handling: rh,
+    })
+}
+
+fn callback_done(cb: Option<Function>) -> Done {
+    cb.map_or(Done::Nothing, Done::Callback)
+}
+
+/// Reports an argument error the way MQTT.js does: to the callback if there is one.
+fn report(result: Result<(), JsValue>, cb: Option<Function>) -> Result<(), JsValue> {
+    match (result, cb) {
+        (Err(e), Some(cb)) => {
+            let _ = cb.call1(&JsValue::NULL, &e);
+            Ok(())
+        }
+        (r, _) => r,
+    }
+}
+
+#[wasm_bindgen]
+impl MqttClient {
+    /// Adds a listener (MQTT.js / Node EventEmitter `on`); returns the client for chaining.
+    pub fn on(self, event: &str, listener: Function) -> MqttClient {
+        self.shared.emitter.add(event, listener, false);
+        self.after_listener_change(event);
+        self
+    }
+
+    /// Adds a listener called once.
+    pub fn once(self, event: &str, listener: Function) -> MqttClient {
+        self.shared.emitter.add(event, listener, true);
+        self.after_listener_change(event);
+        self
+    }
+
+    /// Removes a listener.
+    pub fn off(self, event: &str, listener: Function) -> MqttClient {
+        self.shared.emitter.remove(event, Some(&listener));
+        self
+    }
+
+    /// Removes a listener (alias of `off`).
+    #[wasm_bindgen(js_name = removeListener)]
+    pub fn remove_listener(self, event: &str, listener: Function) -> MqttClient {
+        self.off(event, listener)
+    }
+
+    /// Removes every listener of `event`, or of every event.
+    #[wasm_bindgen(js_name = removeAllListeners)]
+    pub fn remove_all_listeners(self, event: Option<String>) -> MqttClient {
+        match event {
+            Some(e) => self.shared.emitter.remove(&e, None),
+            None => self.shared.emitter.clear(),
+        }
+        self
+    }
+
+    /// How many listeners `event` has.
+    #[wasm_bindgen(js_name = listenerCount)]
+    pub fn listener_count(&self, event: &str) -> usize {
+        self.shared.emitter.count(event)
+    }
+
+    fn after_listener_change(&self, event: &str) {
+        if event == "message" {
+            // Messages that waited for a listener are delivered now.
+            driver::with_batched(&self.shared, |_| {});
+        }
+    }
+
+    /// `publish(topic, message, [options], [callback])`: options `qos`, `retain`, `dup`,
+    /// `properties`; `callback(error, packet)` when QoS 0 is written, QoS 1 acknowledged,
+    /// QoS 2 completed.
+    pub fn publish(
+        &self,
+        topic: JsValue,
+        message: JsValue,
+        opts: JsValue,
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        let (opts, cb) = split_opts(opts, callback);
+        let result = self.publish_inner(topic, message, opts, callback_done(cb.clone()));
+        report(result, cb)
+    }
+
+    /// `publishAsync(topic, message, [options])`: a Promise of the acknowledgement.
+    #[wasm_bindgen(js_name = publishAsync)]
+    pub fn publish_async(&self, topic: JsValue, message: JsValue, opts: JsValue) -> Promise {
+        let (promise, done) = promise_parts();
+        match self.publish_inner(topic, message, opts, done) {
+            Ok(()) => promise,
+            Err(e) => rejected(e),
+        }
+    }
+
+    /// `subscribe(topic | topics | {topic: options}, [options], [callback])`: options `qos`,
+    /// `nl`, `rap`, `rh`, `properties`; `callback(error, granted)` with `{topic, qos}` per
+    /// filter (`qos` 128 or above: refused).
+    pub fn subscribe(
+        &self,
+        topic: JsValue,
+        opts: JsValue,
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        let (opts, cb) = split_opts(opts, callback);
+        let result = self.subscribe_inner(topic, opts, callback_done(cb.clone()));
+        report(result, cb)
+    }
+
+    /// `subscribeAsync(topic, [options])`: a Promise of the granted list.
+    #[wasm_bindgen(js_name = subscribeAsync)]
+    pub fn subscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
+        let (promise, done) = promise_parts();
+        match self.subscribe_inner(topic, opts, done) {
+            Ok(()) => promise,
+            Err(e) => rejected(e),
+        }
+    }
+
+    /// `unsubscribe(topic | topics, [options], [callback])`.
+    pub fn unsubscribe(
+        &self,
+        topic: JsValue,
+        opts: JsValue,
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        let (opts, cb) = split_opts(opts, callback);
+        let result = self.unsubscribe_inner(topic, opts, callback_done(cb.clone()));
+        report(result, cb)
+    }
+
+    /// `unsubscribeAsync(topic, [options])`.
+    #[wasm_bindgen(js_name = unsubscribeAsync)]
+    pub fn unsubscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
+        let (promise, done) = promise_parts();
+        match self.unsubscribe_inner(topic, opts, done) {
+            Ok(()) => promise,
+            Err(e) => rejected(e),
+        }
+    }
+
+    /// `end([force], [options], [callback])`: DISCONNECT (after in-flight messages complete
+    /// unless `force`), no reconnect; options `reasonCode`, `properties` (MQTT 5).
+    pub fn end(&self, force: JsValue, opts: JsValue, callback: JsValue) -> Result<(), JsValue> {
+        let (force, opts, cb) = match as_function(&force) {
+            Some(f) => (false, JsValue::UNDEFINED, Some(f)),
+            None => {
+                let (opts, cb) = split_opts(opts, callback);
+                (force.as_bool().unwrap_or(false), opts, cb)
+            }
+        };
+        let result = self.end_inner(force, opts, callback_done(cb.clone()));
+        report(result, cb)
+    }
+
+    /// `endAsync([force], [options])`.
+    #[wasm_bindgen(js_name = endAsync)]
+    pub fn end_async(&self, force: JsValue, opts: JsValue) -> Promise {
+        let (promise, done) = promise_parts();
+        match self.end_inner(force.as_bool().unwrap_or(false), opts, done) {
+            Ok(()) => promise,
+            Err(e) => rejected(e),
+        }
+    }
+
+    /// Connects again now: after `end()`, after a failure, or with `manualConnect`.
+    pub fn reconnect(&self) -> MqttClient {
+        driver::with(&self.shared, |inner| {
+            inner.ended = false;
+            inner.reconnecting = true;
+            if inner.session.state() == State::Disconnected && !inner.is_socket_open() {
+                let now = js_sys::Date::now() as u64;
+                inner.session.reconnect(now);
+            }
+        });
+        MqttClient {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Starts the first connection when `manualConnect` was set.
+    pub fn connect(&self) -> MqttClient {
+        self.start();
+        MqttClient {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Whether CONNACK accepted the current connection.
+    #[wasm_bindgen(getter)]
+    pub fn connected(&self) -> bool {
+        self.shared.inner.borrow().session.is_connected()
+    }
+
+    /// Whether the client is between a lost connection and the next CONNACK.
+    #[wasm_bindgen(getter)]
+    pub fn reconnecting(&self) -> bool {
+        self.shared.inner.borrow().reconnecting
+    }
+
+    /// Whether `end()` completed.
+    #[wasm_bindgen(getter)]
+    pub fn disconnected(&self) -> bool {
+        self.shared.inner.borrow().ended
+    }
+
+    /// Whether `end()` waits for in-flight messages.
+    #[wasm_bindgen(getter)]
+    pub fn disconnecting(&self) -> bool {
+        self.shared.inner.borrow().ending.is_some()
+    }
+
+    /// The options given to `connect`.
+    #[wasm_bindgen(getter)]
+    pub fn options(&self) -> JsValue {
+        let inner = self.shared.inner.borrow();
+        let o = inner.options_js.clone();
+        // The client id in force (generated, or assigned by the server).
+        let _ = Reflect::set(
+            &o,
+            &"clientId".into(),
+            &inner.session.options().client_id.as_str().into(),
+        );
+        o
+    }
+
+    /// Flow-control figures: queue depths and drops, inflight each way, bytes.
+    pub fn stats(&self) -> Object {
+        let s = self.shared.inner.borrow().session.stats();
+        let o = Object::new();
+        let fields: [(&str, f64); 14] = [
+            ("inboundQueued", s.inbound_queued as f64),
+            ("inboundQueuedBytes", s.inbound_queued_bytes as f64),
+            ("inboundDropped", s.inbound_dropped as f64),
+            ("outboundQueued", s.outbound_queued as f64),
+            ("outboundQueuedBytes", s.outbound_queued_bytes as f64),
+            ("outboundDropped", s.outbound_dropped as f64),
+            ("inflightOut", s.inflight_out as f64),
+            ("inflightOutBytes", s.inflight_out_bytes as f64),
+            ("inflightIn", s.inflight_in as f64),
+            ("sendWindow", s.send_window as f64),
+            ("messagesReceived", s.messages_received as f64),
+            ("messagesSent", s.messages_sent as f64),
+            ("bytesReceived", s.bytes_received as f64),
+            ("bytesSent", s.bytes_sent as f64),
+        ];
+        for (k, v) in fields {
+            let _ = Reflect::set(&o, &k.into(), &v.into());
+        }
+        o
+    }
+}
+
+/// `connect(url, options)`: a client that connects at once (unless `manualConnect`).
+#[wasm_bindgen]
+pub fn connect(url: JsValue, options: JsValue) -> Result<MqttClient, JsValue> {
+    // MQTT.js also accepts connect(options) with the URL in `servers`.
+    let (url, options) = match url.as_string() {
+        Some(u) => (u, options),
+        None => (String::new(), url),
+    };
+    MqttClient::create(&url, &options)
+}
+
+/// `connectAsync(url, options)`: a Promise of a client whose first connection succeeded;
+/// rejected with the error of the first failure.
+#[wasm_bindgen(js_name = connectAsync)]
+pub fn connect_async(url: JsValue, options: JsValue) -> Promise {
+    let client = match connect(url, options) {
+        Ok(c) => c,
+        Err(e) => return rejected(e),
+    };
+    let shared = client.shared.clone();
+    let mut client = Some(client);
+    Promise::new(&mut |resolve, reject| {
+        let Some(client) = client.take() else { return };
+        let settled = Rc::new(core::cell::Cell::new(false));
+        let (s1, s2) = (settled.clone(), settled);
+        let client_value: JsValue = client.into();
+        let on_connect = Closure::once_into_js(move || {
+            if !s1.replace(true) {
+                let _ = resolve.call1(&JsValue::NULL, &client_value);
+            }
+        });
+        let on_error = Closure::once_into_js(move |e: JsValue| {
+            if !s2.replace(true) {
+                let _ = reject.call1(&JsValue::NULL, &e);
+            }
+        });
+        shared
+            .emitter
+            .add("connect", on_connect.unchecked_into(), true);
+        shared.emitter.add("error", on_error.unchecked_into(), true);
+    })
+}
+
+impl From<SessionError> for JsValue {
+    fn from(e: SessionError) -> JsValue {
+        session_error(&e)
+    }
+}

@@ -1,0 +1,221 @@
+//! Values across the boundary: payloads in (string or bytes), messages and acknowledgements
+//! out in MQTT.js's packet shapes, with payloads as Uint8Arrays whose `toString()` is the text.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use crate::codec::{ConnAck, PayloadFormat, Properties, ProtocolVersion, Publish};
+
+use super::errors::{js_error, ErrorCode};
+
+#[wasm_bindgen(inline_js = "
+const decoder = new TextDecoder();
+export class Payload extends Uint8Array {
+  toString() { return decoder.decode(this); }
+}
+export function makePayload(bytes) { const p = new Payload(bytes.length); p.set(bytes); return p; }
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = makePayload)]
+    fn make_payload(bytes: &[u8]) -> JsValue;
+}
+
+/// A payload for JavaScript: a Uint8Array (copied out of wasm memory) whose `toString()`
+/// decodes UTF-8, as MQTT.js code expects of its Buffer payloads.
+pub(crate) fn payload(bytes: &[u8]) -> JsValue {
+    make_payload(bytes)
+}
+
+/// Bytes from a string (UTF-8), an ArrayBuffer, or any ArrayBuffer view (typed arrays,
+/// DataView, Node's Buffer).
+pub(crate) fn bytes_from(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s.into_bytes());
+    }
+    if value.is_null() || value.is_undefined() {
+        return Ok(Vec::new());
+    }
+    if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buf).to_vec());
+    }
+    if ArrayBuffer::is_view(value) {
+        let get = |k: &str| Reflect::get(value, &k.into()).ok();
+        let buffer = get("buffer").and_then(|b| b.dyn_into::<ArrayBuffer>().ok());
+        let offset = get("byteOffset").and_then(|v| v.as_f64());
+        let length = get("byteLength").and_then(|v| v.as_f64());
+        if let (Some(buffer), Some(offset), Some(length)) = (buffer, offset, length) {
+            let view =
+                Uint8Array::new_with_byte_offset_and_length(&buffer, offset as u32, length as u32);
+            return Ok(view.to_vec());
+        }
+    }
+    Err(js_error(
+        ErrorCode::InvalidOption,
+        &alloc::format!("{what} must be a string, an ArrayBuffer or a typed array"),
+    ))
+}
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &key.into(), &value.into());
+}
+
+/// MQTT 5 properties in MQTT.js's shape: only those present; `userProperties` an object whose
+/// repeated names hold arrays.
+pub(crate) fn properties(p: &Properties<'_>) -> Option<Object> {
+    if p.is_empty() {
+        return None;
+    }
+    let o = Object::new();
+    if let Some(v) = p.payload_format_indicator {
+        set(&o, "payloadFormatIndicator", v == PayloadFormat::Utf8);
+    }
+    let numbers = [
+        ("messageExpiryInterval", p.message_expiry_interval),
+        ("sessionExpiryInterval", p.session_expiry_interval),
+        ("willDelayInterval", p.will_delay_interval),
+        ("maximumPacketSize", p.maximum_packet_size),
+        ("serverKeepAlive", p.server_keep_alive.map(u32::from)),
+        ("receiveMaximum", p.receive_maximum.map(u32::from)),
+        ("topicAliasMaximum", p.topic_alias_maximum.map(u32::from)),
+        ("topicAlias", p.topic_alias.map(u32::from)),
+        ("maximumQoS", p.maximum_qos.map(|q| q as u32)),
+    ];
+    for (k, v) in numbers {
+        if let Some(v) = v {
+            set(&o, k, v);
+        }
+    }
+    let strings = [
+        ("contentType", &p.content_type),
+        ("responseTopic", &p.response_topic),
+        ("assignedClientIdentifier", &p.assigned_client_identifier),
+        ("authenticationMethod", &p.authentication_method),
+        ("responseInformation", &p.response_information),
+        ("serverReference", &p.server_reference),
+        ("reasonString", &p.reason_string),
+    ];
+    for (k, v) in strings {
+        if let Some(v) = v {
+            set(&o, k, v.as_ref());
+        }
+    }
+    let bins = [
+        ("correlationData", &p.correlation_data),
+        ("authenticationData", &p.authentication_data),
+    ];
+    for (k, v) in bins {
+        if let Some(v) = v {
+            set(&o, k, payload(v));
+        }
+    }
+    let flags = [
+        ("requestProblemInformation", p.request_problem_information),
+        ("requestResponseInformation", p.request_response_information),
+        ("retainAvailable", p.retain_available),
+        (
+            "wildcardSubscriptionAvailable",
+            p.wildcard_subscription_available,
+        ),
+        (
+            "subscriptionIdentifiersAvailable",
+            p.subscription_identifier_available,
+        ),
+        (
+            "sharedSubscriptionAvailable",
+            p.shared_subscription_available,
+        ),
+    ];
+    for (k, v) in flags {
+        if let Some(v) = v {
+            set(&o, k, v);
+        }
+    }
+    match p.subscription_identifiers.as_slice() {
+        [] => {}
+        [one] => set(&o, "subscriptionIdentifier", *one),
+        many => set(
+            &o,
+            "subscriptionIdentifier",
+            many.iter().map(|&i| JsValue::from(i)).collect::<Array>(),
+        ),
+    }
+    if !p.user_properties.is_empty() {
+        let users = Object::new();
+        for (k, v) in &p.user_properties {
+            let key: JsValue = k.as_ref().into();
+            let existing = Reflect::get(&users, &key).unwrap_or(JsValue::UNDEFINED);
+            let value: JsValue = v.as_ref().into();
+            if existing.is_undefined() {
+                let _ = Reflect::set(&users, &key, &value);
+            } else if let Some(list) = existing.dyn_ref::<Array>() {
+                list.push(&value);
+            } else {
+                let _ = Reflect::set(&users, &key, &Array::of2(&existing, &value));
+            }
+        }
+        set(&o, "userProperties", users);
+    }
+    Some(o)
+}
+
+/// A received PUBLISH as MQTT.js's packet object; returns it with its payload.
+pub(crate) fn publish_packet(p: &Publish<'_>) -> (Object, JsValue) {
+    let o = Object::new();
+    let body = payload(&p.payload);
+    set(&o, "cmd", "publish");
+    set(&o, "topic", p.topic.as_ref());
+    set(&o, "payload", body.clone());
+    set(&o, "qos", p.qos_pid.qos() as u8);
+    set(&o, "retain", p.retain);
+    set(&o, "dup", p.dup);
+    if let Some(pid) = p.qos_pid.pid() {
+        set(&o, "messageId", pid.get());
+    }
+    if let Some(props) = properties(&p.properties) {
+        set(&o, "properties", props);
+    }
+    (o, body)
+}
+
+/// CONNACK as MQTT.js's packet object (`returnCode` in 3.1.1, `reasonCode` in 5.0).
+pub(crate) fn connack_packet(c: &ConnAck<'_>, version: ProtocolVersion) -> Object {
+    let o = Object::new();
+    set(&o, "cmd", "connack");
+    set(&o, "sessionPresent", c.session_present);
+    if version.is_v5() {
+        set(&o, "reasonCode", c.reason_code.value());
+    } else {
+        set(&o, "returnCode", 0);
+    }
+    if let Some(props) = properties(&c.properties) {
+        set(&o, "properties", props);
+    }
+    o
+}
+
+/// A plain object `{ cmd, ...fields }` for acknowledgements handed to callbacks.
+pub(crate) fn ack_packet(cmd: &str, message_id: Option<u16>, reason_code: Option<u8>) -> Object {
+    let o = Object::new();
+    set(&o, "cmd", cmd);
+    if let Some(id) = message_id {
+        set(&o, "messageId", id);
+    }
+    if let Some(rc) = reason_code {
+        set(&o, "reasonCode", rc);
+    }
+    o
+}
+
+/// A string from a JS value, or an error naming `what`.
+pub(crate) fn string_from(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        js_error(
+            ErrorCode::InvalidOption,
+            &alloc::format!("{what} must be a string"),
+        )
+    })
+}

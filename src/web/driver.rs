@@ -1,0 +1,497 @@
+//! Drives a [`Session`] from the browser: socket events and timer ticks become `handle_*`
+//! calls; then the session's outputs are drained: the bytes of one turn go out as one
+//! WebSocket message, events become JavaScript callbacks (called with no borrow held, so
+//! they may call the client again), and one timer is armed for the next deadline.
+
+use alloc::collections::BTreeMap;
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::codec::{Properties, ReasonCode};
+use crate::session::{Event, Session, SessionError, State, Token};
+
+use super::convert;
+use super::emitter::{report_exception, Emitter};
+use super::errors::{js_error, session_error, ErrorCode};
+use super::options::ClientOptions;
+use super::socket::{Socket, SocketEvent};
+use super::timer::Timer;
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// How a command's completion reaches the application.
+pub(crate) enum Done {
+    Callback(Function),
+    Promise { resolve: Function, reject: Function },
+    Nothing,
+}
+
+/// What a pending command was, to shape its result.
+pub(crate) enum Waiting {
+    Publish,
+    Subscribe(Vec<String>),
+    Unsubscribe,
+}
+
+/// A JavaScript call to make once the state is no longer borrowed.
+pub(crate) enum Action {
+    Emit(&'static str, Array),
+    Complete(Done, Result<JsValue, JsValue>),
+}
+
+impl Action {
+    fn run(self, emitter: &Emitter) {
+        match self {
+            Action::Emit(event, args) => {
+                let had_listener = emitter.emit(&JsValue::UNDEFINED, event, &args);
+                // Like Node's EventEmitter: an 'error' nobody listens to is not swallowed.
+                if event == "error" && !had_listener {
+                    report_exception(&args.get(0));
+                }
+            }
+            Action::Complete(done, result) => {
+                let call = match (done, result) {
+                    (Done::Callback(f), Ok(v)) => f.call2(&JsValue::NULL, &JsValue::NULL, &v),
+                    (Done::Callback(f), Err(e)) => f.call1(&JsValue::NULL, &e),
+                    (Done::Promise { resolve, .. }, Ok(v)) => resolve.call1(&JsValue::NULL, &v),
+                    (Done::Promise { reject, .. }, Err(e)) => reject.call1(&JsValue::NULL, &e),
+                    (Done::Nothing, _) => Ok(JsValue::UNDEFINED),
+                };
+                if let Err(e) = call {
+                    report_exception(&e);
+                }
+            }
+        }
+    }
+}
+
+/// The client's state, shared by its JavaScript handle, its socket and its timer.
+pub(crate) struct Shared {
+    pub(crate) inner: RefCell<Inner>,
+    pub(crate) emitter: Emitter,
+}
+
+pub(crate) struct Inner {
+    pub(crate) session: Session,
+    pub(crate) opts: ClientOptions,
+    pub(crate) options_js: JsValue,
+    socket: Option<Socket>,
+    /// Counts sockets: events of a replaced socket are ignored.
+    socket_epoch: u64,
+    server_index: usize,
+    timer: Option<(u64, Timer)>,
+    pub(crate) waiting: BTreeMap<Token, (Waiting, Done)>,
+    pub(crate) end_callbacks: Vec<Done>,
+    /// `end()` without force: DISCONNECT once nothing is in flight.
+    pub(crate) ending: Option<(ReasonCode, Properties<'static>)>,
+    pub(crate) ended: bool,
+    flush_scheduled: bool,
+    write_blocked: bool,
+    offline: bool,
+    was_outgoing_empty: bool,
+    /// Set while reconnecting: between losing a connection and the next CONNACK.
+    pub(crate) reconnecting: bool,
+    pub(crate) actions: Vec<Action>,
+}
+
+impl Inner {
+    pub(crate) fn new(opts: ClientOptions, options_js: JsValue) -> Inner {
+        Inner {
+            session: Session::new(opts.session.clone()),
+            opts,
+            options_js,
+            socket: None,
+            socket_epoch: 0,
+            server_index: 0,
+            timer: None,
+            waiting: BTreeMap::new(),
+            end_callbacks: Vec::new(),
+            ending: None,
+            ended: false,
+            flush_scheduled: false,
+            write_blocked: false,
+            offline: false,
+            was_outgoing_empty: true,
+            reconnecting: false,
+            actions: Vec::new(),
+        }
+    }
+
+    pub(crate) fn emit(&mut self, event: &'static str, args: Array) {
+        self.actions.push(Action::Emit(event, args));
+    }
+
+    pub(crate) fn is_socket_open(&self) -> bool {
+        self.socket.is_some()
+    }
+}
+
+/// Runs `f` on the state, then drains the session and runs the callbacks it produced.
+pub(crate) fn with<R>(shared: &Rc<Shared>, f: impl FnOnce(&mut Inner) -> R) -> R {
+    let r = f(&mut shared.inner.borrow_mut());
+    drive(shared);
+    r
+}
+
+/// Like [`with`], but leaves the draining to a microtask: packets produced by several calls
+/// in one turn of the event loop go out as one WebSocket message.
+pub(crate) fn with_batched<R>(shared: &Rc<Shared>, f: impl FnOnce(&mut Inner) -> R) -> R {
+    let r = f(&mut shared.inner.borrow_mut());
+    let schedule = {
+        let mut inner = shared.inner.borrow_mut();
+        !core::mem::replace(&mut inner.flush_scheduled, true)
+    };
+    if schedule {
+        let weak = Rc::downgrade(shared);
+        queue_microtask(move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.inner.borrow_mut().flush_scheduled = false;
+                drive(&shared);
+            }
+        });
+    }
+    r
+}
+
+/// Runs `f` in a microtask: after the current JavaScript task, before any other event.
+pub(crate) fn queue_microtask(f: impl FnOnce() + 'static) {
+    let task = Closure::once_into_js(f);
+    // `Promise.resolve().then(task)`, called through Reflect: the function form of `then`.
+    let promise = Promise::resolve(&JsValue::UNDEFINED);
+    if let Ok(then) = js_sys::Reflect::get(&promise, &"then".into()) {
+        if let Some(then) = then.dyn_ref::<Function>() {
+            let _ = then.call1(&promise, &task);
+        }
+    }
+}
+
+/// Drains the session until it has nothing more to say.
+pub(crate) fn drive(shared: &Rc<Shared>) {
+    // Each round may run callbacks that call the client again; a bound keeps a pathological
+    // callback loop from hanging the page.
+    for _ in 0..1000 {
+        let actions = {
+            let mut inner = shared.inner.borrow_mut();
+            step(shared, &mut inner);
+            core::mem::take(&mut inner.actions)
+        };
+        if actions.is_empty() {
+            return;
+        }
+        for action in actions {
+            action.run(&shared.emitter);
+        }
+    }
+}
+
+fn step(shared: &Rc<Shared>, inner: &mut Inner) {
+    let now = now();
+    loop {
+        flush(inner, now);
+        let mut progressed = false;
+        while let Some(event) = inner.session.poll_event() {
+            progressed = true;
+            on_session_event(shared, inner, event);
+        }
+        if shared.emitter.has("message") {
+            while let Some(publish) = inner.session.take_message(now) {
+                progressed = true;
+                let (packet, payload) = convert::publish_packet(&publish);
+                let args = Array::of3(&publish.topic.as_ref().into(), &payload, &packet);
+                inner.emit("message", args);
+            }
+        }
+        if let Some((reason, props)) = inner.ending.take() {
+            if inner.session.is_outgoing_empty() || inner.session.state() != State::Connected {
+                inner.session.disconnect(now, reason, props);
+                progressed = true;
+            } else {
+                inner.ending = Some((reason, props));
+            }
+        }
+        let empty = inner.session.is_outgoing_empty();
+        if empty && !inner.was_outgoing_empty {
+            inner.emit("outgoingEmpty", Array::new());
+        }
+        inner.was_outgoing_empty = empty;
+        if !progressed {
+            break;
+        }
+    }
+    flush(inner, now);
+    arm_timer(shared, inner, now);
+}
+
+/// Writes what the session produced as one message; watches `bufferedAmount`.
+fn flush(inner: &mut Inner, now: u64) {
+    let Some(bytes) = inner.session.poll_transmit() else {
+        check_drain(inner, now);
+        return;
+    };
+    let Some(socket) = &inner.socket else { return };
+    // A failed send means the socket is closing; its close event follows.
+    let _ = socket.send(&bytes);
+    if socket.buffered_amount() > inner.opts.write_high_watermark {
+        inner.write_blocked = true;
+        inner.session.set_write_blocked(now, true);
+    }
+}
+
+fn check_drain(inner: &mut Inner, now: u64) {
+    if !inner.write_blocked {
+        return;
+    }
+    let drained = inner
+        .socket
+        .as_ref()
+        .is_none_or(|s| s.buffered_amount() <= inner.opts.write_high_watermark / 2);
+    if drained {
+        inner.write_blocked = false;
+        inner.session.set_write_blocked(now, false);
+        inner.emit("drain", Array::new());
+    }
+}
+
+fn arm_timer(shared: &Rc<Shared>, inner: &mut Inner, at: u64) {
+    let mut deadline = inner.session.poll_timeout();
+    if inner.write_blocked {
+        // No event says bufferedAmount fell: look again soon.
+        let poll = at + 20;
+        deadline = Some(deadline.map_or(poll, |d| d.min(poll)));
+    }
+    match (deadline, &inner.timer) {
+        (None, _) => inner.timer = None,
+        (Some(d), Some((armed, _))) if *armed == d => {}
+        (Some(d), _) => {
+            let weak = Rc::downgrade(shared);
+            let ms = d.saturating_sub(at).min(u64::from(u32::MAX)) as u32;
+            let timer = Timer::after(inner.opts.timer_variant, ms, move || {
+                if let Some(shared) = weak.upgrade() {
+                    with(&shared, |inner| {
+                        inner.timer = None;
+                        inner.session.handle_timeout(now());
+                    });
+                }
+            });
+            inner.timer = Some((d, timer));
+        }
+    }
+}
+
+fn complete(inner: &mut Inner, token: Token, result: Result<JsValue, JsValue>) {
+    if let Some((_, done)) = inner.waiting.remove(&token) {
+        inner.actions.push(Action::Complete(done, result));
+    }
+}
+
+fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
+    let version = inner.session.protocol();
+    match event {
+        Event::Connected(connack) => {
+            inner.reconnecting = false;
+            inner.offline = false;
+            let packet = convert::connack_packet(&connack, version);
+            inner.emit("connect", Array::of1(&packet));
+        }
+        Event::SessionNotResumed { .. } => {}
+        Event::PublishComplete { token, reason_code } => {
+            let result = match inner.waiting.get(&token) {
+                Some((Waiting::Publish, _)) => {
+                    let rc = version.is_v5().then_some(reason_code.value());
+                    Ok(convert::ack_packet("publish", None, rc).into())
+                }
+                _ => Ok(JsValue::UNDEFINED),
+            };
+            complete(inner, token, result);
+        }
+        Event::PublishFailed { token, error } | Event::RequestFailed { token, error } => {
+            complete(inner, token, Err(session_error(&error)));
+        }
+        Event::Subscribed {
+            token: Some(token),
+            reason_codes,
+        } => {
+            let granted = Array::new();
+            if let Some((Waiting::Subscribe(topics), _)) = inner.waiting.get(&token) {
+                for (topic, rc) in topics.iter().zip(&reason_codes) {
+                    let g = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(&g, &"topic".into(), &topic.as_str().into());
+                    let _ = js_sys::Reflect::set(&g, &"qos".into(), &rc.value().into());
+                    granted.push(&g);
+                }
+            }
+            complete(inner, token, Ok(granted.into()));
+        }
+        Event::Subscribed { token: None, .. } => {}
+        Event::Unsubscribed {
+            token,
+            reason_codes,
+        } => {
+            let packet = convert::ack_packet("unsuback", None, None);
+            let codes: Array = reason_codes
+                .iter()
+                .map(|rc| JsValue::from(rc.value()))
+                .collect();
+            let _ = js_sys::Reflect::set(&packet, &"reasonCodes".into(), &codes);
+            complete(inner, token, Ok(packet.into()));
+        }
+        Event::Auth {
+            reason_code,
+            properties,
+        } => {
+            let packet = convert::ack_packet("auth", None, Some(reason_code.value()));
+            if let Some(p) = convert::properties(&properties) {
+                let _ = js_sys::Reflect::set(&packet, &"properties".into(), &p);
+            }
+            inner.emit("auth", Array::of1(&packet));
+        }
+        Event::Disconnected {
+            error,
+            reconnect_in,
+        } => {
+            inner.socket = None;
+            inner.socket_epoch += 1;
+            inner.write_blocked = false;
+            match &error {
+                SessionError::Closed | SessionError::TransportClosed => {}
+                SessionError::ServerDisconnected { reason_code, .. } => {
+                    let packet = convert::ack_packet("disconnect", None, Some(reason_code.value()));
+                    inner.emit("disconnect", Array::of1(&packet));
+                }
+                other => inner.emit("error", Array::of1(&session_error(other))),
+            }
+            inner.emit("close", Array::new());
+            if reconnect_in.is_some() {
+                inner.reconnecting = true;
+                if !inner.offline {
+                    inner.offline = true;
+                    inner.emit("offline", Array::new());
+                }
+            }
+            if matches!(error, SessionError::Closed) {
+                inner.ended = true;
+                inner.reconnecting = false;
+                inner.timer = None;
+                for done in core::mem::take(&mut inner.end_callbacks) {
+                    inner
+                        .actions
+                        .push(Action::Complete(done, Ok(JsValue::UNDEFINED)));
+                }
+                inner.emit("end", Array::new());
+            }
+        }
+        Event::ReconnectDue { .. } => {
+            inner.reconnecting = true;
+            inner.emit("reconnect", Array::new());
+            open_next(shared, inner);
+        }
+    }
+}
+
+/// Opens a socket to the next server (rotating through `servers`), through
+/// `transformWsUrl` when given (which may return a Promise, e.g. to sign the URL).
+pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
+    let count = inner.opts.servers.len().max(1);
+    let url = inner
+        .opts
+        .servers
+        .get(inner.server_index % count)
+        .cloned()
+        .unwrap_or_default();
+    inner.server_index = (inner.server_index + 1) % count;
+    inner.socket_epoch += 1;
+    let epoch = inner.socket_epoch;
+    let Some(transform) = inner.opts.transform_ws_url.clone() else {
+        open_url(shared, inner, &url, epoch);
+        return;
+    };
+    match transform.call2(&JsValue::NULL, &url.as_str().into(), &inner.options_js) {
+        Ok(result) if result.has_type::<Promise>() => {
+            let weak = Rc::downgrade(shared);
+            let promise: Promise = result.unchecked_into();
+            wasm_bindgen_futures::spawn_local(async move {
+                let resolved = JsFuture::from(promise).await;
+                let Some(shared) = weak.upgrade() else { return };
+                with(&shared, |inner| {
+                    if inner.socket_epoch != epoch || inner.ended {
+                        return;
+                    }
+                    match resolved.ok().and_then(|v| v.as_string()) {
+                        Some(url) => open_url(&shared, inner, &url, epoch),
+                        None => fail_open(inner, "transformWsUrl's promise did not give a URL"),
+                    }
+                });
+            });
+        }
+        Ok(result) => match result.as_string() {
+            Some(url) => open_url(shared, inner, &url, epoch),
+            None => fail_open(inner, "transformWsUrl did not return a URL"),
+        },
+        Err(e) => {
+            inner.emit("error", Array::of1(&e));
+            inner.session.handle_disconnected(now());
+        }
+    }
+}
+
+fn fail_open(inner: &mut Inner, message: &str) {
+    inner.emit(
+        "error",
+        Array::of1(&js_error(ErrorCode::InvalidOption, message)),
+    );
+    inner.session.handle_disconnected(now());
+}
+
+fn open_url(shared: &Rc<Shared>, inner: &mut Inner, url: &str, epoch: u64) {
+    let weak: Weak<Shared> = Rc::downgrade(shared);
+    let on_event = move |event: SocketEvent| {
+        let Some(shared) = weak.upgrade() else { return };
+        with(&shared, |inner| on_socket_event(inner, epoch, event));
+    };
+    match Socket::open(url, inner.opts.subprotocol, on_event) {
+        Ok(socket) => inner.socket = Some(socket),
+        Err(e) => {
+            let message = e
+                .as_string()
+                .unwrap_or_else(|| alloc::format!("cannot open {url}"));
+            inner.emit(
+                "error",
+                Array::of1(&js_error(ErrorCode::WebSocket, &message)),
+            );
+            inner.session.handle_disconnected(now());
+        }
+    }
+}
+
+fn on_socket_event(inner: &mut Inner, epoch: u64, event: SocketEvent) {
+    if epoch != inner.socket_epoch {
+        return;
+    }
+    let now = now();
+    match event {
+        SocketEvent::Open => inner.session.handle_connected(now),
+        SocketEvent::Bytes(bytes) => {
+            let bytes = bytes.to_vec();
+            inner.session.handle_bytes(now, &bytes);
+        }
+        SocketEvent::Text => {
+            // [MQTT-6.0.0-1]: a text frame is not MQTT; the connection must be closed.
+            let err = js_error(ErrorCode::NonBinaryFrame, "the server sent a text frame");
+            inner.emit("error", Array::of1(&err));
+            inner.socket = None;
+            inner.session.handle_disconnected(now);
+        }
+        SocketEvent::Closed => {
+            inner.socket = None;
+            inner.session.handle_disconnected(now);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Browser tests (headless Chromium, real mosquitto on loopback) of the MQTT.js-compatible
+//! client: `connect`, events, publish/subscribe in callback and Promise forms, `end`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Date, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+use wasmqtt::web::{connect, MqttClient};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BROKER: &str = match option_env!("WASMQTT_TEST_WS_URL") {
+    Some(url) => url,
+    None => "ws://127.0.0.1:18083",
+};
+
+/// Everything a client's listeners saw, in order.
+#[derive(Default)]
+struct Seen {
+    events: Vec<String>,
+    messages: Vec<(String, JsValue, JsValue)>,
+    errors: Vec<JsValue>,
+}
+
+type Log = Rc<RefCell<Seen>>;
+
+fn record(client: MqttClient, log: &Log) -> MqttClient {
+    let mut client = client;
+    for event in [
+        "connect",
+        "close",
+        "offline",
+        "reconnect",
+        "end",
+        "outgoingEmpty",
+    ] {
+        let log = log.clone();
+        let f = Closure::<dyn FnMut()>::new(move || log.borrow_mut().events.push(event.into()));
+        client = client.on(event, f.into_js_value().unchecked_into());
+    }
+    let l = log.clone();
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e| l.borrow_mut().errors.push(e));
+    client = client.on("error", on_error.into_js_value().unchecked_into());
+    let l = log.clone();
+    let on_message =
+        Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(move |t: JsValue, p, packet| {
+            l.borrow_mut()
+                .messages
+                .push((t.as_string().unwrap_or_default(), p, packet));
+        });
+    client.on("message", on_message.into_js_value().unchecked_into())
+}
+
+async fn until(log: &Log, what: &str, ok: impl Fn(&Seen) -> bool) {
+    let deadline = Date::now() + 5000.0;
+    while !ok(&log.borrow()) {
+        assert!(
+            Date::now() < deadline,
+            "timed out waiting for {what}; events {:?}",
+            log.borrow().events
+        );
+        TimeoutFuture::new(5).await;
+    }
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "wasmqtt/client/{prefix}/{}-{}",
+        Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    )
+}
+
+fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &k.into()).unwrap()
+}
+
+async fn connected(version: u8) -> (MqttClient, Log) {
+    let log = Log::default();
+    let opts = options(&[
+        ("protocolVersion", version.into()),
+        ("reconnectPeriod", 0.into()),
+    ]);
+    let client = record(connect(BROKER.into(), opts).expect("connect"), &log);
+    until(&log, "connect", |s| {
+        s.events.contains(&"connect".to_string())
+    })
+    .await;
+    assert!(client.connected());
+    (client, log)
+}
+
+async fn pubsub_roundtrip(version: u8) {
+    let (client, log) = connected(version).await;
+    let topic = unique(&format!("v{version}"));
+    let granted = JsFuture::from(
+        client.subscribe_async(format!("{topic}/#").into(), options(&[("qos", 2.into())])),
+    )
+    .await
+    .expect("subscribe");
+    let granted: Array = granted.unchecked_into();
+    assert_eq!(granted.length(), 1);
+    assert_eq!(get(&granted.get(0), "qos").as_f64(), Some(2.0));
+
+    // One of each QoS, in the callback and the Promise forms.
+    let acked = Rc::new(RefCell::new(0));
+    let a = acked.clone();
+    let cb = Closure::<dyn FnMut(JsValue)>::new(move |err: JsValue| {
+        assert!(
+            err.is_null() || err.is_undefined(),
+            "publish failed: {err:?}"
+        );
+        *a.borrow_mut() += 1;
+    });
+    client
+        .publish(
+            format!("{topic}/0").into(),
+            "zero".into(),
+            options(&[("qos", 0.into())]),
+            cb.into_js_value(),
+        )
+        .unwrap();
+    JsFuture::from(client.publish_async(
+        format!("{topic}/1").into(),
+        "one".into(),
+        options(&[("qos", 1.into())]),
+    ))
+    .await
+    .expect("QoS 1 publish");
+    let bytes = js_sys::Uint8Array::from(&[0u8, 159, 146, 150, 255][..]);
+    JsFuture::from(client.publish_async(
+        format!("{topic}/2").into(),
+        bytes.into(),
+        options(&[("qos", 2.into())]),
+    ))
+    .await
+    .expect("QoS 2 publish");
+    assert_eq!(*acked.borrow(), 1, "QoS 0 callback");
+
+    until(&log, "3 messages", |s| s.messages.len() >= 3).await;
+    {
+        let seen = log.borrow();
+        let texts: Vec<(String, String)> = seen
+            .messages
+            .iter()
+            .map(|(t, p, _)| {
+                // MQTT.js code calls message.toString(): the payload decodes as UTF-8.
+                let to_string: Function = get(p, "toString").unchecked_into();
+                (t.clone(), to_string.call0(p).unwrap().as_string().unwrap())
+            })
+            .collect();
+        assert_eq!(texts[0], (format!("{topic}/0"), "zero".to_string()));
+        assert_eq!(texts[1], (format!("{topic}/1"), "one".to_string()));
+        let (_, binary, packet) = &seen.messages[2];
+        assert_eq!(
+            js_sys::Uint8Array::new(binary).to_vec(),
+            vec![0u8, 159, 146, 150, 255]
+        );
+        assert_eq!(get(packet, "qos").as_f64(), Some(2.0));
+        assert_eq!(get(packet, "cmd").as_string().as_deref(), Some("publish"));
+        assert!(seen.errors.is_empty(), "errors: {:?}", seen.errors);
+    }
+
+    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await
+        .expect("end");
+    until(&log, "end", |s| s.events.contains(&"end".to_string())).await;
+    assert!(!client.connected());
+    assert!(client.disconnected());
+}
+
+#[wasm_bindgen_test]
+async fn v311_publish_subscribe_all_qos_through_mosquitto() {
+    pubsub_roundtrip(4).await;
+}
+
+#[wasm_bindgen_test]
+async fn v5_publish_subscribe_all_qos_through_mosquitto() {
+    pubsub_roundtrip(5).await;
+}
+
+#[wasm_bindgen_test]
+async fn unknown_option_is_an_error_naming_it() {
+    let err = connect(BROKER.into(), options(&[("keepAlive", 10.into())]))
+        .err()
+        .expect("refused");
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.contains("keepAlive"), "{message}");
+    assert_eq!(
+        get(&err, "code").as_string().as_deref(),
+        Some("ERR_INVALID_OPTION")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn refused_connection_emits_error_with_reason() {
+    // An authentication method mosquitto has no plugin for: CONNACK 0x8C.
+    let log = Log::default();
+    let properties = options(&[("authenticationMethod", "SCRAM-SHA-512".into())]);
+    let opts = options(&[
+        ("protocolVersion", 5.into()),
+        ("properties", properties),
+        ("reconnectPeriod", 0.into()),
+    ]);
+    let _client = record(connect(BROKER.into(), opts).expect("connect"), &log);
+    until(&log, "error", |s| !s.errors.is_empty()).await;
+    let err = log.borrow().errors[0].clone();
+    assert_eq!(
+        get(&err, "code").as_string().as_deref(),
+        Some("ERR_CONNECTION_REFUSED")
+    );
+    assert_eq!(get(&err, "reasonCode").as_f64(), Some(f64::from(0x8C)));
+    until(&log, "close", |s| s.events.contains(&"close".to_string())).await;
+}
+
+#[wasm_bindgen_test]
+async fn reconnects_after_the_connection_drops_and_resubscribes() {
+    let log = Log::default();
+    let opts = options(&[
+        ("protocolVersion", 4.into()),
+        ("reconnectPeriod", 100.into()),
+    ]);
+    let client = record(connect(BROKER.into(), opts).expect("connect"), &log);
+    until(&log, "connect", |s| {
+        s.events.iter().filter(|e| *e == "connect").count() == 1
+    })
+    .await;
+    let topic = unique("reconnect");
+    JsFuture::from(client.subscribe_async(topic.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    // Take the client id over from a second connection: mosquitto drops the first.
+    let id = get(&client.options(), "clientId");
+    let thief_log = Log::default();
+    let thief = record(
+        connect(
+            BROKER.into(),
+            options(&[("clientId", id), ("reconnectPeriod", 0.into())]),
+        )
+        .unwrap(),
+        &thief_log,
+    );
+    until(&log, "offline", |s| {
+        s.events.contains(&"offline".to_string())
+    })
+    .await;
+    JsFuture::from(thief.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    until(&log, "reconnect and second connect", |s| {
+        s.events.contains(&"reconnect".to_string())
+            && s.events.iter().filter(|e| *e == "connect").count() >= 2
+    })
+    .await;
+    // The subscription was renewed on the new (clean) session.
+    JsFuture::from(client.publish_async(
+        topic.clone().into(),
+        "back".into(),
+        options(&[("qos", 1.into())]),
+    ))
+    .await
+    .unwrap();
+    until(&log, "message after reconnect", |s| {
+        s.messages.iter().any(|(t, _, _)| *t == topic)
+    })
+    .await;
+    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+}

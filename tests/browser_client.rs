@@ -282,3 +282,144 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
         .await
         .unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn per_filter_handlers_and_async_iterator_pull_from_the_queue() {
+    let log = Log::default();
+    // Backpressure with a queue of 4: the broker may only have 4 unacknowledged QoS 1
+    // messages out at a time, so the iterator's pace is the broker's.
+    let queue = options(&[("maxMessages", 4.into()), ("policy", "backpressure".into())]);
+    let opts = options(&[
+        ("protocolVersion", 5.into()),
+        ("reconnectPeriod", 0.into()),
+        ("inboundQueue", queue),
+    ]);
+    let client = connect(BROKER.into(), opts).expect("connect");
+    let l = log.clone();
+    let on_connect =
+        Closure::<dyn FnMut()>::new(move || l.borrow_mut().events.push("connect".into()));
+    let client = client.on("connect", on_connect.into_js_value().unchecked_into());
+    until(&log, "connect", |s| !s.events.is_empty()).await;
+
+    let topic = unique("pull");
+    let handled = Rc::new(RefCell::new(Vec::<String>::new()));
+    let h = handled.clone();
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |t: JsValue| {
+        h.borrow_mut().push(t.as_string().unwrap())
+    });
+    let remove = client
+        .on_message(
+            format!("{topic}/odd/+"),
+            handler.into_js_value().unchecked_into(),
+        )
+        .expect("handler");
+    let iterator = client
+        .messages(Some(format!("{topic}/#")))
+        .expect("iterator");
+    JsFuture::from(
+        client.subscribe_async(format!("{topic}/#").into(), options(&[("qos", 1.into())])),
+    )
+    .await
+    .unwrap();
+    for i in 0..10 {
+        let sub = if i % 2 == 1 { "odd" } else { "even" };
+        client
+            .publish(
+                format!("{topic}/{sub}/{i}").into(),
+                format!("{i}").into(),
+                options(&[("qos", 1.into())]),
+                JsValue::UNDEFINED,
+            )
+            .unwrap();
+    }
+    let next: Function = get(&iterator, "next").unchecked_into();
+    let mut got = Vec::new();
+    for _ in 0..10 {
+        let result = JsFuture::from(
+            next.call0(&iterator)
+                .unwrap()
+                .unchecked_into::<js_sys::Promise>(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(get(&result, "done").as_bool(), Some(false));
+        let value = get(&result, "value");
+        let payload = get(&value, "payload");
+        let text: Function = get(&payload, "toString").unchecked_into();
+        got.push(text.call0(&payload).unwrap().as_string().unwrap());
+        let stats = client.stats();
+        assert!(
+            get(&stats, "inboundQueued").as_f64().unwrap() <= 4.0,
+            "queue above its bound"
+        );
+    }
+    assert_eq!(
+        got,
+        (0..10).map(|i| i.to_string()).collect::<Vec<_>>(),
+        "order kept"
+    );
+    let handled_topics = handled.borrow().clone();
+    assert_eq!(
+        handled_topics.len(),
+        5,
+        "handler sees only odd topics: {handled_topics:?}"
+    );
+    remove.call0(&JsValue::NULL).unwrap();
+    // return() ends the iterator: a later next() is done.
+    let close: Function = get(&iterator, "return").unchecked_into();
+    JsFuture::from(
+        close
+            .call0(&iterator)
+            .unwrap()
+            .unchecked_into::<js_sys::Promise>(),
+    )
+    .await
+    .unwrap();
+    let after = JsFuture::from(
+        next.call0(&iterator)
+            .unwrap()
+            .unchecked_into::<js_sys::Promise>(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(get(&after, "done").as_bool(), Some(true));
+    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
+    let sent = Rc::new(RefCell::new(Vec::<String>::new()));
+    let received = Rc::new(RefCell::new(Vec::<String>::new()));
+    let opts = options(&[("protocolVersion", 4.into()), ("reconnectPeriod", 0.into())]);
+    let client = connect(BROKER.into(), opts).expect("connect");
+    let s = sent.clone();
+    let on_send = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        s.borrow_mut().push(get(&p, "cmd").as_string().unwrap())
+    });
+    let r = received.clone();
+    let on_receive = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        r.borrow_mut().push(get(&p, "cmd").as_string().unwrap())
+    });
+    let client = client
+        .on("packetsend", on_send.into_js_value().unchecked_into())
+        .on("packetreceive", on_receive.into_js_value().unchecked_into());
+    let deadline = Date::now() + 5000.0;
+    while !client.connected() {
+        assert!(Date::now() < deadline, "no connection");
+        TimeoutFuture::new(5).await;
+    }
+    JsFuture::from(client.publish_async(
+        unique("trace").into(),
+        "x".into(),
+        options(&[("qos", 1.into())]),
+    ))
+    .await
+    .unwrap();
+    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    assert_eq!(*sent.borrow(), vec!["connect", "publish", "disconnect"]);
+    assert_eq!(*received.borrow(), vec!["connack", "puback"]);
+}

@@ -53,6 +53,6 @@ pub use properties::{PayloadFormat, Properties, PropertyContext, PropertyId};
 pub use publish::Publish;
 pub use reason_code::ReasonCode;
 pub use subscribe::{RetainHandling, SubAck, Subscribe, SubscribeFilter, SubscriptionOptions};
-pub use topic::{check_topic_filter, check_topic_name, is_shared_subscription};
+pub use topic::{check_topic_filter, check_topic_name, is_shared_subscription, topic_matches};
 pub use types::{PacketType, Pid, ProtocolVersion, QoS, QosPid};
 pub use unsubscribe::{UnsubAck, Unsubscribe};

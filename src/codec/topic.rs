@@ -80,3 +80,76 @@ pub(crate) fn check_topic_filter_in(filter: &str, version: ProtocolVersion) -> R
     }
     Ok(())
 }
+
+/// Whether `topic` (a topic name) matches `filter` (section 4.7): `+` matches one level, `#`
+/// any number of trailing levels including none, and a filter starting with a wildcard does
+/// not match a topic starting with `$` [MQTT-4.7.2-1]. A shared subscription's
+/// `$share/{ShareName}/` prefix is ignored.
+pub fn topic_matches(filter: &str, topic: &str) -> bool {
+    let filter = match filter
+        .strip_prefix(SHARE_PREFIX)
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((_, inner)) => inner,
+        None => filter,
+    };
+    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+        return false;
+    }
+    let mut topic_levels = topic.split('/');
+    for f in filter.split('/') {
+        match (f, topic_levels.next()) {
+            ("#", _) => return true,
+            ("+", Some(_)) => {}
+            (f, Some(t)) if f == t => {}
+            _ => return false,
+        }
+    }
+    topic_levels.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::topic_matches;
+
+    #[test]
+    fn wildcards_match_as_section_4_7_says() {
+        let cases = [
+            ("sport/tennis/player1/#", "sport/tennis/player1", true),
+            (
+                "sport/tennis/player1/#",
+                "sport/tennis/player1/ranking",
+                true,
+            ),
+            (
+                "sport/tennis/player1/#",
+                "sport/tennis/player1/score/wimbledon",
+                true,
+            ),
+            ("sport/#", "sport", true),
+            ("#", "a/b/c", true),
+            ("sport/tennis/+", "sport/tennis/player1", true),
+            ("sport/tennis/+", "sport/tennis/player1/ranking", false),
+            ("sport/+", "sport", false),
+            ("sport/+", "sport/", true),
+            ("+/+", "/finance", true),
+            ("/+", "/finance", true),
+            ("+", "/finance", false),
+            ("a/b", "a/b", true),
+            ("a/b", "a/bc", false),
+            ("a/b", "a/b/c", false),
+            ("#", "$SYS/broker", false), // [MQTT-4.7.2-1]
+            ("+/monitor/Clients", "$SYS/monitor/Clients", false),
+            ("$SYS/#", "$SYS/broker", true),
+            ("$SYS/monitor/+", "$SYS/monitor/Clients", true),
+            ("$share/g/a/+", "a/b", true),
+        ];
+        for (filter, topic, expected) in cases {
+            assert_eq!(
+                topic_matches(filter, topic),
+                expected,
+                "{filter} vs {topic}"
+            );
+        }
+    }
+}

@@ -8,11 +8,12 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::codec::{
-    Properties, QoS, ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions,
+    Framer, Properties, QoS, ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions,
 };
 use crate::session::{Message, SessionError, State};
 
 use super::convert::{bytes_from, string_from};
+use super::delivery;
 use super::driver::{self, Done, Inner, Shared, Waiting};
 use super::emitter::Emitter;
 use super::errors::{js_error, session_error, ErrorCode};
@@ -349,10 +350,84 @@ impl MqttClient {
     }
 
     fn after_listener_change(&self, event: &str) {
-        if event == "message" {
+        match event {
             // Messages that waited for a listener are delivered now.
-            driver::with_batched(&self.shared, |_| {});
+            "message" => driver::with_batched(&self.shared, |_| {}),
+            "packetreceive" => {
+                let mut inner = self.shared.inner.borrow_mut();
+                if inner.trace_receive.is_none() {
+                    let o = inner.session.options();
+                    inner.trace_receive = Some(Framer::new(o.protocol, o.maximum_packet_size()));
+                }
+            }
+            _ => {}
         }
+    }
+
+    /// Calls `handler(topic, payload, packet)` for every message whose topic matches
+    /// `filter` (beyond MQTT.js); returns a function that removes the handler.
+    #[wasm_bindgen(js_name = onMessage)]
+    pub fn on_message(&self, filter: String, handler: Function) -> Result<Function, JsValue> {
+        crate::codec::check_topic_filter(&filter)
+            .map_err(|e| js_error(ErrorCode::InvalidOption, &alloc::format!("filter: {e}")))?;
+        let id = driver::with_batched(&self.shared, |inner| {
+            inner.routes.add_handler(filter, handler)
+        });
+        let weak = Rc::downgrade(&self.shared);
+        let remove = Closure::once_into_js(move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.inner.borrow_mut().routes.remove_handler(id);
+            }
+        });
+        Ok(remove.unchecked_into())
+    }
+
+    /// An async iterator over the messages matching `filter` (all when omitted), pulled from
+    /// the bounded inbound queue: `for await (const { topic, payload, packet } of
+    /// client.messages("sensors/#"))`. With the `backpressure` policy and no `message`
+    /// listener, the broker is acknowledged only as fast as the loop takes messages.
+    pub fn messages(&self, filter: Option<String>) -> Result<Object, JsValue> {
+        if let Some(f) = &filter {
+            crate::codec::check_topic_filter(f)
+                .map_err(|e| js_error(ErrorCode::InvalidOption, &alloc::format!("filter: {e}")))?;
+        }
+        let capacity = self
+            .shared
+            .inner
+            .borrow()
+            .session
+            .options()
+            .inbound_limits
+            .max_messages;
+        let stream = Rc::new(core::cell::RefCell::new(delivery::Stream {
+            filter,
+            buffered: Default::default(),
+            waiting: None,
+            closed: false,
+            capacity: capacity.max(1),
+        }));
+        self.shared
+            .inner
+            .borrow_mut()
+            .routes
+            .streams
+            .push(stream.clone());
+        let (weak, s) = (Rc::downgrade(&self.shared), stream.clone());
+        let next = move || {
+            let promise = delivery::next(&s);
+            if let Some(shared) = weak.upgrade() {
+                // A waiting iterator may take a message now.
+                driver::with_batched(&shared, |_| {});
+            }
+            promise
+        };
+        let close = move || {
+            if let Some(delivery::Delivery::Resolve(resolve, done)) = delivery::close(&stream) {
+                let _ = resolve.call1(&JsValue::NULL, &done);
+            }
+            Promise::resolve(&JsValue::UNDEFINED)
+        };
+        Ok(delivery::iterator_object(next, close))
     }
 
     /// `publish(topic, message, [options], [callback])`: options `qos`, `retain`, `dup`,

@@ -219,3 +219,87 @@ pub(crate) fn string_from(value: &JsValue, what: &str) -> Result<String, JsValue
         )
     })
 }
+
+/// Any packet as MQTT.js's packet object (`cmd` and the fields MQTT.js names), for the
+/// `packetsend` and `packetreceive` events.
+pub(crate) fn packet_object(p: &crate::codec::Packet<'_>, version: ProtocolVersion) -> Object {
+    use crate::codec::Packet;
+    let ack = |cmd: &str, a: &crate::codec::Ack<'_>| {
+        let rc = version.is_v5().then_some(a.reason_code.value());
+        let o = ack_packet(cmd, Some(a.pid.get()), rc);
+        if let Some(props) = properties(&a.properties) {
+            set(&o, "properties", props);
+        }
+        o
+    };
+    match p {
+        Packet::Connect(c) => {
+            let o = Object::new();
+            set(&o, "cmd", "connect");
+            set(&o, "protocolVersion", c.protocol.level());
+            set(&o, "clientId", c.client_id.as_ref());
+            set(&o, "clean", c.clean_start);
+            set(&o, "keepalive", c.keep_alive);
+            if let Some(u) = &c.username {
+                set(&o, "username", u.as_ref());
+            }
+            if let Some(props) = properties(&c.properties) {
+                set(&o, "properties", props);
+            }
+            o
+        }
+        Packet::ConnAck(c) => connack_packet(c, version),
+        Packet::Publish(p) => publish_packet(p).0,
+        Packet::PubAck(a) => ack("puback", a),
+        Packet::PubRec(a) => ack("pubrec", a),
+        Packet::PubRel(a) => ack("pubrel", a),
+        Packet::PubComp(a) => ack("pubcomp", a),
+        Packet::Subscribe(s) => {
+            let o = ack_packet("subscribe", Some(s.pid.get()), None);
+            let subs: Array = s
+                .filters
+                .iter()
+                .map(|f| {
+                    let e = Object::new();
+                    set(&e, "topic", f.filter.as_ref());
+                    set(&e, "qos", f.options.qos as u8);
+                    set(&e, "nl", f.options.no_local);
+                    set(&e, "rap", f.options.retain_as_published);
+                    set(&e, "rh", f.options.retain_handling as u8);
+                    JsValue::from(e)
+                })
+                .collect();
+            set(&o, "subscriptions", subs);
+            o
+        }
+        Packet::SubAck(s) => {
+            let o = ack_packet("suback", Some(s.pid.get()), None);
+            let granted: Array = s
+                .reason_codes
+                .iter()
+                .map(|rc| JsValue::from(rc.value()))
+                .collect();
+            set(&o, "granted", granted);
+            o
+        }
+        Packet::Unsubscribe(u) => {
+            let o = ack_packet("unsubscribe", Some(u.pid.get()), None);
+            let list: Array = u
+                .filters
+                .iter()
+                .map(|f| JsValue::from(f.as_ref()))
+                .collect();
+            set(&o, "unsubscriptions", list);
+            o
+        }
+        Packet::UnsubAck(u) => ack_packet("unsuback", Some(u.pid.get()), None),
+        Packet::PingReq => ack_packet("pingreq", None, None),
+        Packet::PingResp => ack_packet("pingresp", None, None),
+        Packet::Disconnect(d) => ack_packet(
+            "disconnect",
+            None,
+            version.is_v5().then_some(d.reason_code.value()),
+        ),
+        Packet::Auth(a) => ack_packet("auth", None, Some(a.reason_code.value())),
+    }
+}

@@ -13,10 +13,11 @@ use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::codec::{Properties, ReasonCode};
+use crate::codec::{Framer, Properties, ReasonCode};
 use crate::session::{Event, Session, SessionError, State, Token};
 
 use super::convert;
+use super::delivery::{self, Delivery, Routes};
 use super::emitter::{report_exception, Emitter};
 use super::errors::{js_error, session_error, ErrorCode};
 use super::options::ClientOptions;
@@ -45,6 +46,7 @@ pub(crate) enum Waiting {
 pub(crate) enum Action {
     Emit(&'static str, Array),
     Complete(Done, Result<JsValue, JsValue>),
+    Call(Function, Array),
 }
 
 impl Action {
@@ -55,6 +57,11 @@ impl Action {
                 // Like Node's EventEmitter: an 'error' nobody listens to is not swallowed.
                 if event == "error" && !had_listener {
                     report_exception(&args.get(0));
+                }
+            }
+            Action::Call(f, args) => {
+                if let Err(e) = f.apply(&JsValue::NULL, &args) {
+                    report_exception(&e);
                 }
             }
             Action::Complete(done, result) => {
@@ -100,6 +107,9 @@ pub(crate) struct Inner {
     /// Set while reconnecting: between losing a connection and the next CONNACK.
     pub(crate) reconnecting: bool,
     pub(crate) actions: Vec<Action>,
+    pub(crate) routes: Routes,
+    /// Decodes what arrives a second time while someone listens to `packetreceive`.
+    pub(crate) trace_receive: Option<Framer>,
 }
 
 impl Inner {
@@ -122,6 +132,8 @@ impl Inner {
             was_outgoing_empty: true,
             reconnecting: false,
             actions: Vec::new(),
+            routes: Routes::default(),
+            trace_receive: None,
         }
     }
 
@@ -195,20 +207,13 @@ pub(crate) fn drive(shared: &Rc<Shared>) {
 fn step(shared: &Rc<Shared>, inner: &mut Inner) {
     let now = now();
     loop {
-        flush(inner, now);
+        flush(shared, inner, now);
         let mut progressed = false;
         while let Some(event) = inner.session.poll_event() {
             progressed = true;
             on_session_event(shared, inner, event);
         }
-        if shared.emitter.has("message") {
-            while let Some(publish) = inner.session.take_message(now) {
-                progressed = true;
-                let (packet, payload) = convert::publish_packet(&publish);
-                let args = Array::of3(&publish.topic.as_ref().into(), &payload, &packet);
-                inner.emit("message", args);
-            }
-        }
+        progressed |= deliver_messages(shared, inner, now);
         if let Some((reason, props)) = inner.ending.take() {
             if inner.session.is_outgoing_empty() || inner.session.state() != State::Connected {
                 inner.session.disconnect(now, reason, props);
@@ -226,16 +231,58 @@ fn step(shared: &Rc<Shared>, inner: &mut Inner) {
             break;
         }
     }
-    flush(inner, now);
+    flush(shared, inner, now);
     arm_timer(shared, inner, now);
 }
 
+/// Takes messages from the session's queue while someone consumes them: listeners and
+/// handlers take every message; iterators alone take one per pending `next()`.
+fn deliver_messages(shared: &Rc<Shared>, inner: &mut Inner, now: u64) -> bool {
+    let listeners = shared.emitter.has("message");
+    let push = listeners || inner.routes.has_push_consumers();
+    let mut delivered = false;
+    while push || inner.routes.has_waiting_stream() {
+        let Some(publish) = inner.session.take_message(now) else {
+            break;
+        };
+        delivered = true;
+        let args = delivery::message_args(&publish);
+        let mut out = Vec::new();
+        inner.routes.route(&publish, &mut out, &args);
+        if listeners {
+            inner.emit("message", args);
+        }
+        for d in out {
+            inner.actions.push(match d {
+                Delivery::Call(f, a) => Action::Call(f, a),
+                Delivery::Resolve(f, v) => Action::Call(f, Array::of1(&v)),
+            });
+        }
+    }
+    delivered
+}
+
+/// Emits `packetsend` for each packet in `bytes` (only when someone listens).
+fn trace_send(shared: &Rc<Shared>, inner: &mut Inner, bytes: &[u8]) {
+    if !shared.emitter.has("packetsend") {
+        return;
+    }
+    let version = inner.session.protocol();
+    let mut rest = bytes;
+    while let Ok(Some((packet, len))) = crate::codec::Packet::decode(rest, version) {
+        let object = convert::packet_object(&packet, version);
+        inner.emit("packetsend", Array::of1(&object));
+        rest = rest.get(len..).unwrap_or_default();
+    }
+}
+
 /// Writes what the session produced as one message; watches `bufferedAmount`.
-fn flush(inner: &mut Inner, now: u64) {
+fn flush(shared: &Rc<Shared>, inner: &mut Inner, now: u64) {
     let Some(bytes) = inner.session.poll_transmit() else {
         check_drain(inner, now);
         return;
     };
+    trace_send(shared, inner, &bytes);
     let Some(socket) = &inner.socket else { return };
     // A failed send means the socket is closing; its close event follows.
     let _ = socket.send(&bytes);
@@ -471,15 +518,39 @@ fn open_url(shared: &Rc<Shared>, inner: &mut Inner, url: &str, epoch: u64) {
     }
 }
 
+/// Emits `packetreceive` for each whole packet in the stream (only when someone listens).
+fn trace_receive(inner: &mut Inner, bytes: &[u8]) {
+    let version = inner.session.protocol();
+    let Some(framer) = inner.trace_receive.as_mut() else {
+        return;
+    };
+    if framer.push(bytes).is_err() {
+        return;
+    }
+    let mut objects = Vec::new();
+    while let Some(Ok(packet)) = framer.next_packet() {
+        objects.push(convert::packet_object(&packet, version));
+    }
+    for object in objects {
+        inner.emit("packetreceive", Array::of1(&object));
+    }
+}
+
 fn on_socket_event(inner: &mut Inner, epoch: u64, event: SocketEvent) {
     if epoch != inner.socket_epoch {
         return;
     }
     let now = now();
     match event {
-        SocketEvent::Open => inner.session.handle_connected(now),
+        SocketEvent::Open => {
+            if let Some(framer) = inner.trace_receive.as_mut() {
+                framer.reset();
+            }
+            inner.session.handle_connected(now);
+        }
         SocketEvent::Bytes(bytes) => {
             let bytes = bytes.to_vec();
+            trace_receive(inner, &bytes);
             inner.session.handle_bytes(now, &bytes);
         }
         SocketEvent::Text => {

@@ -4,6 +4,7 @@
 mod client;
 mod codec_api;
 mod convert;
+mod delivery;
 mod driver;
 mod emitter;
 mod errors;

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Every test of the project, in order, stopping at the first failure (`npm test`, CI).
+# Ends with one plain line `N passed, M failed`: the sum of every cargo / wasm test run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+# shellcheck source=lib/broker.sh
+source scripts/lib/broker.sh
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wasmqtt-test.XXXXXX")
+STEP="start"
+RUN=0
+
+section() {
+  STEP=$*
+  printf '\n==== %s ====\n' "$*"
+}
+
+# run LABEL CMD...: runs CMD, shows its output and keeps a copy for the final count.
+run() {
+  local label=$1
+  shift
+  RUN=$((RUN + 1))
+  echo "+ $*"
+  "$@" 2>&1 | tee "$TMP/$(printf '%02d' "$RUN")-$label.log"
+}
+
+summary() {
+  local passed=0 failed=0 p f
+  while read -r p f; do
+    passed=$((passed + p))
+    failed=$((failed + f))
+  done < <(cat "$TMP"/*.log 2>/dev/null |
+    sed -nE 's/.*test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p')
+  printf '%s passed, %s failed\n' "$passed" "$failed"
+  [ "$failed" -eq 0 ]
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "${BROKER_PID:-}" ]; then
+    broker_stop "$BROKER_PID" || rc=1
+    BROKER_PID=""
+  fi
+  printf '\n==== summary ====\n'
+  if [ "$rc" -ne 0 ]; then
+    echo "FAILED during: $STEP (exit $rc)"
+  fi
+  summary || rc=1
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+section "setup (installs what is missing)"
+bash scripts/setup.sh
+
+section "cargo fmt --check"
+cargo fmt --all -- --check --color never
+
+section "native tests: unit, integration, benches in test mode"
+run unit cargo test --all-targets
+
+section "doc tests"
+run doc cargo test --doc
+
+section "no_std build (thumbv7em-none-eabihf, no default features)"
+cargo build --lib --no-default-features --target thumbv7em-none-eabihf
+
+section "clippy (native, all targets)"
+cargo clippy --all-targets -- -D warnings
+section "clippy (no_std core: --no-default-features)"
+cargo clippy --lib --no-default-features -- -D warnings
+section "clippy (wasm32-unknown-unknown)"
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+section "browser tests (headless Chromium against mosquitto on loopback)"
+tcp_port=$(broker_free_port)
+ws_port=$(broker_free_port)
+while [ "$ws_port" = "$tcp_port" ]; do ws_port=$(broker_free_port); done
+mkdir -p "$TMP/broker"
+broker_start "$TMP/broker" "$tcp_port" "$ws_port"
+broker_assert_loopback "$BROKER_PID"
+# Read at compile time by the browser tests (option_env!).
+export WASMQTT_TEST_WS_URL="ws://127.0.0.1:$ws_port"
+export CHROMEDRIVER=/usr/bin/chromedriver
+# The browser tests only (tests/browser_*.rs): the native suites use proptest, which has no
+# wasm32 build. The runner is wasm-bindgen-test-runner (.cargo/config.toml); Chromium's flags
+# come from webdriver.json.
+browser_tests=()
+for f in tests/browser_*.rs; do browser_tests+=(--test "$(basename "$f" .rs)"); done
+run wasm cargo test --target wasm32-unknown-unknown --no-fail-fast "${browser_tests[@]}"
+broker_stop "$BROKER_PID"
+BROKER_PID=""

@@ -17,6 +17,12 @@ for target in wasm32-unknown-unknown thumbv7em-none-eabihf; do
     rustup target add "$target"
   fi
 done
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding rust component $component"
+    rustup component add "$component"
+  fi
+done
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
@@ -48,6 +54,9 @@ if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "npm ci"
     npm ci --no-audit --no-fund --loglevel=error
+    # npm may write node_modules/.package-lock.json before package-lock.json: mark the install
+    # as newer so the next run skips it.
+    touch node_modules/.package-lock.json
   fi
 fi
 say "ready"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Release build of the wasm package, shrunk with npm's wasm-opt (binaryen 132).
+#   scripts/build.sh          -> pkg/      (--target bundler, for webpack; what the demo uses)
+#   scripts/build.sh web      -> pkg-web/  (--target web, plain ES module + init())
+# Prints raw and gzip -9 sizes of the .wasm and of the JS glue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+target=${1:-bundler}
+case "$target" in
+  bundler) out=pkg ;;
+  web) out=pkg-web ;;
+  *) echo "usage: $0 [bundler|web]" >&2; exit 2 ;;
+esac
+
+WASM_OPT=node_modules/.bin/wasm-opt
+if [ ! -x "$WASM_OPT" ]; then
+  echo "[build] $WASM_OPT is missing: running scripts/setup.sh" >&2
+  bash scripts/setup.sh
+fi
+
+echo "[build] wasm-pack build --release --target $target --out-dir $out"
+# --mode no-install: never let wasm-pack fetch wasm-bindgen or binaryen on its own.
+wasm-pack build --release --mode no-install --target "$target" --out-dir "$out"
+
+wasm="$out/wasmqtt_bg.wasm"
+before=$(stat -c %s "$wasm")
+# Exactly the features rustc 1.95 enables by default for wasm32-unknown-unknown (the module's
+# target_features section lists these; `wasm-opt --print-features` shows them): wasm-opt must
+# accept all of them or it rejects the module. All are in every current browser.
+"$WASM_OPT" -Oz \
+  --enable-bulk-memory \
+  --enable-nontrapping-float-to-int \
+  --enable-sign-ext \
+  --enable-mutable-globals \
+  --enable-reference-types \
+  --enable-multivalue \
+  --enable-bulk-memory-opt \
+  --enable-call-indirect-overlong \
+  "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+size_row() { # FILE...
+  local raw gz
+  raw=$(cat "$@" | wc -c)
+  gz=$(cat "$@" | gzip -9 -n | wc -c)
+  printf '[build] %-34s %9d B raw %9d B gzip -9\n' "$*" "$raw" "$gz"
+}
+echo "[build] sizes ($out, wasm was $before B before wasm-opt):"
+size_row "$wasm"
+glue=("$out/wasmqtt.js")
+[ -f "$out/wasmqtt_bg.js" ] && glue+=("$out/wasmqtt_bg.js")
+size_row "${glue[@]}"

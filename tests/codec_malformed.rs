@@ -115,7 +115,7 @@ enum Expect {
 /// Expands runs of (expectation, count) into one expectation per cut length.
 fn runs(spec: &[(Expect, usize)]) -> Vec<Expect> {
     spec.iter()
-        .flat_map(|(e, n)| std::iter::repeat(e.clone()).take(*n))
+        .flat_map(|(e, n)| std::iter::repeat_n(e.clone(), *n))
         .collect()
 }
 

@@ -12,13 +12,21 @@ use crate::codec::{
 
 use super::error::SessionError;
 use super::event::Event;
+use super::options::InboundPolicy;
 use super::{ServerLimits, Session, State};
 
 impl Session {
     /// The transport is open: sends CONNECT and starts the connect timeout.
     pub fn handle_connected(&mut self, now: u64) {
         self.now = now;
+        self.transport_open = true;
         if self.state != State::Disconnected {
+            return;
+        }
+        if let Err(e) = self.opts.validate() {
+            // Options that can only produce a refused CONNECT: end here, do not retry.
+            self.ended = true;
+            self.schedule_reconnect(e);
             return;
         }
         self.epoch += 1;
@@ -31,18 +39,41 @@ impl Session {
         self.framer.reset();
         self.framer.set_version(self.opts.protocol);
         self.connect_deadline = Some(now.saturating_add(self.opts.connect_timeout_ms));
+        self.announced_receive_maximum = self.receive_maximum_to_announce();
         let connect = self.connect_packet();
         if let Err(e) = self.send(&Packet::Connect(Box::new(connect))) {
             self.close(e, None);
         }
     }
 
+    /// Our Receive Maximum for this connection. Under the backpressure policy it is the room
+    /// left in the inbound queue, so that what the server may send fits in it.
+    fn receive_maximum_to_announce(&self) -> u16 {
+        let configured = self.opts.receive_maximum();
+        if self.inbound.policy() != InboundPolicy::Backpressure {
+            return configured;
+        }
+        let room = self
+            .opts
+            .inbound_limits
+            .max_messages
+            .saturating_sub(self.inbound.len());
+        configured
+            .min(u16::try_from(room).unwrap_or(u16::MAX))
+            .max(1)
+    }
+
     fn connect_packet(&self) -> Connect<'static> {
         let o = &self.opts;
         let mut properties = o.properties.clone();
         if o.protocol.is_v5() {
-            let receive_maximum = o.receive_maximum();
+            let receive_maximum = self.announced_receive_maximum;
             properties.receive_maximum = (receive_maximum != u16::MAX).then_some(receive_maximum);
+            // The configured maximum, capped by the backpressure queue's byte bound.
+            let limit = o.maximum_packet_size();
+            properties.maximum_packet_size = (limit != crate::codec::MAX_PACKET_SIZE)
+                .then_some(limit)
+                .or(o.properties.maximum_packet_size);
         }
         Connect {
             protocol: o.protocol,
@@ -109,14 +140,13 @@ impl Session {
 
     fn on_connack(&mut self, connack: ConnAck<'static>) {
         if connack.reason_code.is_error() {
-            let reason_string = connack.properties.reason_string.map(Cow::into_owned);
-            self.close(
-                SessionError::ConnectionRefused {
-                    reason_code: connack.reason_code,
-                    reason_string,
-                },
-                None,
-            );
+            let p = connack.properties;
+            let error = SessionError::ConnectionRefused {
+                reason_code: connack.reason_code,
+                reason_string: p.reason_string.map(Cow::into_owned),
+                server_reference: p.server_reference.map(Cow::into_owned),
+            };
+            self.close(error, None);
             return;
         }
         // [MQTT-3.2.2-4]: with Clean Start we hold no session the server could have resumed.
@@ -209,10 +239,12 @@ impl Session {
     /// The transport closed (or failed to open).
     pub fn handle_disconnected(&mut self, now: u64) {
         self.now = now;
+        let was_open = core::mem::replace(&mut self.transport_open, false);
         if self.state != State::Disconnected {
             self.close(SessionError::TransportClosed, None);
-        } else if self.reconnect_at.is_none() && !self.ended {
-            // A transport that never opened: schedule the next attempt.
+        } else if !was_open && self.reconnect_at.is_none() && !self.ended {
+            // A transport that never opened: a failed attempt; schedule the next. (The close
+            // of a connection the session already ended reports nothing more.)
             self.schedule_reconnect(SessionError::TransportClosed);
         }
     }
@@ -236,7 +268,7 @@ impl Session {
         self.state = State::Disconnected;
         self.ping_deadline = None;
         self.connect_deadline = None;
-        self.deferred_pubacks = 0;
+        self.unacked_in.clear();
         self.framer.reset();
         for flow in self.flows.values_mut() {
             flow.sent = false;
@@ -309,8 +341,39 @@ impl Session {
         if self.opts.protocol != ProtocolVersion::V5 {
             return Err(SessionError::InvalidState("AUTH needs MQTT 5"));
         }
-        if self.state == State::Disconnected {
-            return Err(SessionError::NotConnected);
+        // [MQTT-4.12.0-7]: no AUTH without an Authentication Method in CONNECT.
+        let Some(method) = self.opts.properties.authentication_method.clone() else {
+            return Err(SessionError::InvalidState(
+                "AUTH needs an Authentication Method in the CONNECT properties",
+            ));
+        };
+        // [MQTT-4.12.0-3]: the client answers with Continue; [MQTT-4.12.1-1]: it starts a
+        // re-authentication with Re-authenticate, once connected.
+        match (reason_code, self.state) {
+            (_, State::Disconnected) => return Err(SessionError::NotConnected),
+            (ReasonCode::ReAuthenticate, State::Connecting) => {
+                return Err(SessionError::InvalidState(
+                    "re-authentication needs a CONNACK first",
+                ))
+            }
+            (ReasonCode::Success, _) => {
+                return Err(SessionError::InvalidState(
+                    "a client AUTH is Continue authentication (0x18) or Re-authenticate (0x19)",
+                ))
+            }
+            // 0x18, 0x19; any other code fails as an invalid packet [MQTT-3.15.2-1].
+            _ => {}
+        }
+        // [MQTT-4.12.0-5]: the same Authentication Method as CONNECT.
+        let mut properties = properties;
+        match &properties.authentication_method {
+            None => properties.authentication_method = Some(method),
+            Some(m) if *m == method => {}
+            Some(_) => {
+                return Err(SessionError::InvalidState(
+                    "AUTH must carry the Authentication Method of CONNECT",
+                ))
+            }
         }
         self.send(&Packet::Auth(Auth {
             reason_code,

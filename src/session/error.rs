@@ -18,6 +18,8 @@ pub enum SessionError {
         reason_code: ReasonCode,
         /// The server's Reason String, if it sent one.
         reason_string: Option<String>,
+        /// The server's Server Reference (another server to use, with 0x9C/0x9D), if any.
+        server_reference: Option<String>,
     },
     /// The server ended the connection with a DISCONNECT (MQTT 5).
     ServerDisconnected {
@@ -67,6 +69,14 @@ pub enum SessionError {
     SubscriptionIdentifiersNotSupported,
     /// A shared subscription while the server says Shared Subscription Available 0.
     SharedSubscriptionsNotSupported,
+    /// A Topic Alias above the server's Topic Alias Maximum [MQTT-3.3.2-9] (0 when the
+    /// server allows none [MQTT-3.2.2-18]).
+    TopicAliasNotAllowed {
+        /// The alias.
+        alias: u16,
+        /// The server's maximum.
+        max: u16,
+    },
     /// The server answered the operation with an error reason code (MQTT 5).
     Rejected(ReasonCode),
     /// The session is not in a state where this command makes sense.
@@ -96,6 +106,7 @@ impl SessionError {
                 "ERR_SUBSCRIPTION_ID_NOT_SUPPORTED"
             }
             SessionError::SharedSubscriptionsNotSupported => "ERR_SHARED_NOT_SUPPORTED",
+            SessionError::TopicAliasNotAllowed { .. } => "ERR_TOPIC_ALIAS_NOT_ALLOWED",
             SessionError::Rejected(_) => "ERR_REJECTED",
             SessionError::InvalidState(_) => "ERR_INVALID_STATE",
         }
@@ -115,6 +126,13 @@ fn with_reason(f: &mut fmt::Formatter<'_>, reason: &Option<String>) -> fmt::Resu
     }
 }
 
+fn with_reference(f: &mut fmt::Formatter<'_>, reference: &Option<String>) -> fmt::Result {
+    match reference {
+        Some(s) => write!(f, " (use server {s})"),
+        None => Ok(()),
+    }
+}
+
 impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -122,9 +140,11 @@ impl fmt::Display for SessionError {
             SessionError::ConnectionRefused {
                 reason_code,
                 reason_string,
+                server_reference,
             } => {
                 write!(f, "connection refused: {reason_code}")?;
-                with_reason(f, reason_string)
+                with_reason(f, reason_string)?;
+                with_reference(f, server_reference)
             }
             SessionError::ServerDisconnected {
                 reason_code,
@@ -133,10 +153,7 @@ impl fmt::Display for SessionError {
             } => {
                 write!(f, "server disconnected: {reason_code}")?;
                 with_reason(f, reason_string)?;
-                match server_reference {
-                    Some(s) => write!(f, " (use server {s})"),
-                    None => Ok(()),
-                }
+                with_reference(f, server_reference)
             }
             SessionError::ProtocolViolation {
                 reason_code,
@@ -169,6 +186,12 @@ impl fmt::Display for SessionError {
             }
             SessionError::SharedSubscriptionsNotSupported => {
                 f.write_str("the server does not support shared subscriptions")
+            }
+            SessionError::TopicAliasNotAllowed { alias, max } => {
+                write!(
+                    f,
+                    "topic alias {alias} above the server's Topic Alias Maximum {max}"
+                )
             }
             SessionError::Rejected(rc) => write!(f, "rejected by the server: {rc}"),
             SessionError::InvalidState(why) => write!(f, "invalid state: {why}"),

@@ -5,7 +5,7 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::{Pid, Publish, QoS};
+use crate::codec::{Pid, Publish};
 
 use super::options::{InboundPolicy, QueueLimits};
 
@@ -23,8 +23,10 @@ pub(crate) enum DeferredAck {
 pub(crate) struct Queued {
     pub(crate) publish: Publish<'static>,
     pub(crate) ack: Option<DeferredAck>,
-    /// The connection it arrived on: a deferred ack is only valid on that connection.
+    /// The connection it arrived on: a deferred PUBACK is only valid on that connection.
     pub(crate) epoch: u64,
+    /// The session it arrived in: a deferred PUBREC is only valid in that session.
+    pub(crate) generation: u64,
 }
 
 impl Queued {
@@ -78,8 +80,13 @@ impl InboundQueue {
     }
 
     /// Adds a message; returns the messages the policy dropped to make room (possibly the
-    /// new one itself).
-    pub(crate) fn push(&mut self, item: Queued) -> Vec<Queued> {
+    /// new one itself). Under `Backpressure`, only messages `evictable` says may go are
+    /// dropped for room (QoS 0, and those whose acknowledgement no longer means anything).
+    pub(crate) fn push(
+        &mut self,
+        item: Queued,
+        evictable: impl Fn(&Queued) -> bool,
+    ) -> Vec<Queued> {
         let mut dropped = Vec::new();
         let size = item.size();
         if self.policy == InboundPolicy::LatestPerTopic {
@@ -117,16 +124,16 @@ impl InboundQueue {
                 }
             }
             InboundPolicy::Backpressure => {
-                // QoS 1/2 are never dropped: our Receive Maximum bounds them. Room is made
-                // by evicting the oldest QoS 0 messages; a QoS 0 message that finds none
-                // is itself dropped.
+                // QoS 1/2 are not dropped: our Receive Maximum bounds them. Room is made by
+                // evicting the oldest evictable messages; a QoS 0 message that finds none is
+                // itself dropped.
                 while !self.fits(size) {
-                    match self.remove_oldest_qos0() {
+                    match self.remove_oldest(&evictable) {
                         Some(old) => dropped.push(old),
                         None => break,
                     }
                 }
-                if item.publish.qos_pid.qos() == QoS::AtMostOnce && (too_big || !self.fits(size)) {
+                if evictable(&item) && (too_big || !self.fits(size)) {
                     dropped.push(item);
                     return dropped;
                 }
@@ -182,14 +189,31 @@ impl InboundQueue {
         }
     }
 
-    fn remove_oldest_qos0(&mut self) -> Option<Queued> {
-        let i = self.slots.iter().position(|s| {
-            s.as_ref()
-                .is_some_and(|q| q.publish.qos_pid.qos() == QoS::AtMostOnce)
-        })?;
+    fn remove_oldest(&mut self, evictable: impl Fn(&Queued) -> bool) -> Option<Queued> {
+        let i = self
+            .slots
+            .iter()
+            .position(|s| s.as_ref().is_some_and(&evictable))?;
         let old = self.slots.get_mut(i)?.take()?;
         self.forget(&old);
         Some(old)
+    }
+
+    /// A resumed session's server resends a QoS 1 message we still hold: its deferred PUBACK
+    /// now belongs to connection `epoch`. Returns whether such a message was held.
+    pub(crate) fn rearm_puback(&mut self, pid: Pid, generation: u64, epoch: u64) -> bool {
+        let held = self.slots.iter_mut().flatten().find(|q| {
+            q.ack == Some(DeferredAck::PubAck(pid))
+                && q.generation == generation
+                && q.epoch != epoch
+        });
+        match held {
+            Some(q) => {
+                q.epoch = epoch;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Takes the oldest message.

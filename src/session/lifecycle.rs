@@ -70,6 +70,8 @@ impl Session {
         let republished = self.flows.values().filter(|f| f.is_publish()).count();
         let incoming_forgotten = self.incoming_qos2.len();
         self.incoming_qos2.clear();
+        // Deferred PUBRECs of the old session now mean nothing.
+        self.generation += 1;
         let resubscribing = if self.opts.resubscribe {
             self.subscriptions.len()
         } else {
@@ -102,6 +104,7 @@ impl Session {
             seq: 0,
             sent: false,
             resend_dup: false,
+            ever_sent: false,
             kind: FlowKind::Subscribe {
                 token: None,
                 subscribe,

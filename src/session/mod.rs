@@ -34,7 +34,7 @@ mod stats;
 mod subscriptions;
 mod topic_alias;
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::vec::Vec;
 
 use crate::codec::{Framer, Packet, ProtocolVersion, QoS, MAX_PACKET_SIZE};
@@ -129,8 +129,14 @@ pub struct Session {
     flows: BTreeMap<u16, Flow>,
     next_seq: u64,
     incoming_qos2: BTreeMap<u16, InQos2>,
-    /// QoS 1 messages in the inbound queue whose PUBACK waits for the application.
-    deferred_pubacks: usize,
+    /// QoS 1/2 messages received on this connection and not yet acknowledged.
+    unacked_in: BTreeSet<u16>,
+    /// The Receive Maximum we announced on this connection.
+    announced_receive_maximum: u16,
+    /// Counts sessions: a new one starts when the server has none for us.
+    generation: u64,
+    /// Whether a transport is open (between `handle_connected` and `handle_disconnected`).
+    transport_open: bool,
     outbound: OutboundQueue,
     inbound: InboundQueue,
     subscriptions: BTreeMap<alloc::string::String, Remembered>,
@@ -168,7 +174,10 @@ impl Session {
             flows: BTreeMap::new(),
             next_seq: 0,
             incoming_qos2: BTreeMap::new(),
-            deferred_pubacks: 0,
+            unacked_in: BTreeSet::new(),
+            announced_receive_maximum: u16::MAX,
+            generation: 0,
+            transport_open: false,
             outbound: OutboundQueue::new(opts.outbound_limits, opts.outbound_policy),
             inbound: InboundQueue::new(opts.inbound_limits, opts.inbound_policy),
             subscriptions: BTreeMap::new(),

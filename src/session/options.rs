@@ -21,6 +21,13 @@ pub enum InboundPolicy {
     LatestPerTopic,
     /// Acknowledge QoS 1 and 2 messages only when the application takes them, so that with
     /// our Receive Maximum the broker stops sending; QoS 0 falls back to drop-oldest.
+    ///
+    /// The message bound is exact in MQTT 5: the Receive Maximum we announce is the room left
+    /// in the queue. MQTT has no byte quota, so QoS 1/2 messages, which this policy never
+    /// drops, can hold more bytes than `max_bytes` (at most Receive Maximum messages of at most
+    /// our Maximum Packet Size each, which this policy caps at `max_bytes`); QoS 0 messages
+    /// are evicted to keep the byte bound. Before MQTT 5 there is no Receive Maximum: the
+    /// broker's own in-flight limit (mosquitto: 20) bounds what it sends unacknowledged.
     Backpressure,
 }
 
@@ -143,10 +150,30 @@ impl SessionOptions {
         }
     }
 
-    /// The largest packet we accept (the Maximum Packet Size we announce in MQTT 5).
+    /// Refuses options that can only produce a CONNECT the server must refuse: before MQTT 5
+    /// an empty client identifier requires a clean session (3.1.1 [MQTT-3.1.3-7]).
+    pub fn validate(&self) -> Result<(), super::SessionError> {
+        if !self.protocol.is_v5() && self.client_id.is_empty() && !self.clean_start {
+            return Err(super::SessionError::InvalidState(
+                "an empty client id needs clean: true before MQTT 5",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The largest packet we accept (the Maximum Packet Size we announce in MQTT 5). Under
+    /// the backpressure policy no larger than the inbound queue's byte bound, so that one
+    /// message always fits in it.
     pub fn maximum_packet_size(&self) -> u32 {
-        self.properties
+        let configured = self
+            .properties
             .maximum_packet_size
-            .unwrap_or(MAX_PACKET_SIZE)
+            .unwrap_or(MAX_PACKET_SIZE);
+        if self.inbound_policy == InboundPolicy::Backpressure {
+            let bound = u32::try_from(self.inbound_limits.max_bytes).unwrap_or(u32::MAX);
+            configured.min(bound.max(1))
+        } else {
+            configured
+        }
     }
 }

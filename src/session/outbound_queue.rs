@@ -108,6 +108,18 @@ impl OutboundQueue {
         self.items.front()
     }
 
+    /// Takes the first SUBSCRIBE or UNSUBSCRIBE: only PUBLISH waits for the send quota
+    /// [MQTT-3.3.4-8].
+    pub(crate) fn take_first_request(&mut self) -> Option<Pending> {
+        let i = self
+            .items
+            .iter()
+            .position(|p| !matches!(p, Pending::Publish { .. }))?;
+        let item = self.items.remove(i)?;
+        self.bytes -= item.size();
+        Some(item)
+    }
+
     pub(crate) fn pop_front(&mut self) -> Option<Pending> {
         let item = self.items.pop_front()?;
         self.bytes -= item.size();

@@ -55,6 +55,8 @@ pub(crate) struct Flow {
     /// Whether sending it again carries DUP (a resumed session) [MQTT-3.3.1-1], or makes a
     /// new message (a new session).
     pub(crate) resend_dup: bool,
+    /// Whether it went out on any connection (for the sent-messages count).
+    pub(crate) ever_sent: bool,
     pub(crate) kind: FlowKind,
 }
 
@@ -105,6 +107,7 @@ impl Session {
         let size = publish.encoded_len(self.opts.protocol)?;
         if self.state == State::Connected {
             self.check_publish_allowed(qos, retain, size)?;
+            self.check_explicit_alias(&publish)?;
         } else if qos == QoS::AtMostOnce && !self.opts.queue_qos0 {
             return Err(SessionError::NotConnected);
         }
@@ -133,6 +136,16 @@ impl Session {
         Ok(())
     }
 
+    /// A Topic Alias the application chose must be within the server's Topic Alias Maximum
+    /// [MQTT-3.3.2-9]; none is allowed when the server gave none [MQTT-3.2.2-18].
+    fn check_explicit_alias(&self, publish: &Publish<'_>) -> Result<(), SessionError> {
+        let max = self.server.topic_alias_maximum;
+        match publish.properties.topic_alias {
+            Some(alias) if alias > max => Err(SessionError::TopicAliasNotAllowed { alias, max }),
+            _ => Ok(()),
+        }
+    }
+
     /// What the server said it lacks: wildcards, subscription identifiers, shared
     /// subscriptions (its CONNACK properties).
     pub(super) fn check_subscribe_allowed(
@@ -158,8 +171,31 @@ impl Session {
         Ok(())
     }
 
-    /// Queues an operation, then sends what can be sent.
+    /// Whether `item` can go out now: connected, nothing queued before it, and for a publish
+    /// the transport writable and (QoS 1/2) the send quota open.
+    fn can_start_now(&self, item: &Pending) -> bool {
+        if self.state != State::Connected || !self.outbound.is_empty() || self.has_unsent_flows() {
+            return false;
+        }
+        match item {
+            Pending::Publish { publish, .. } => {
+                !self.write_blocked && (publish.qos_pid == QosPid::AtMostOnce || self.window_open())
+            }
+            _ => true,
+        }
+    }
+
+    fn has_unsent_flows(&self) -> bool {
+        self.flows.values().any(|f| !f.sent)
+    }
+
+    /// Sends an operation, or queues it when it cannot go out yet. The queue's bounds apply
+    /// only to what waits.
     pub(super) fn submit(&mut self, item: Pending) -> Result<(), SessionError> {
+        if self.can_start_now(&item) {
+            self.start(item);
+            return Ok(());
+        }
         match self.outbound.push(item) {
             Ok(dropped) => {
                 for old in dropped {
@@ -233,8 +269,12 @@ impl Session {
                 }
                 Some(_) => true,
             };
-            // A publish that finds the window full stays first in line: order is kept.
+            // A publish that finds the window full stays first in line: order is kept. Only
+            // PUBLISH waits for the quota; requests behind it go now [MQTT-3.3.4-8].
             if !ready {
+                while let Some(request) = self.outbound.take_first_request() {
+                    self.start(request);
+                }
                 break;
             }
             let Some(item) = self.outbound.pop_front() else {
@@ -242,6 +282,14 @@ impl Session {
             };
             self.start(item);
         }
+    }
+
+    /// The limits of the server of this connection, checked when a publish is sent (they
+    /// may have changed since it was accepted, e.g. a new CONNACK on a reconnect).
+    fn check_server_limits(&self, publish: &Publish<'_>) -> Result<(), SessionError> {
+        let size = publish.encoded_len(self.opts.protocol)?;
+        self.check_publish_allowed(publish.qos_pid.qos(), publish.retain, size)?;
+        self.check_explicit_alias(publish)
     }
 
     /// Sends every flow not yet sent on this connection, in order, while the window and the
@@ -274,19 +322,20 @@ impl Session {
     fn start(&mut self, item: Pending) {
         let kind = match item {
             Pending::Publish { token, mut publish } => {
-                let size = publish.topic.len() + publish.payload.len();
                 let qos = publish.qos_pid.qos();
-                if let Err(error) = self.check_publish_allowed(qos, publish.retain, size) {
+                if let Err(error) = self.check_server_limits(&publish) {
                     self.events.push_back(Event::PublishFailed { token, error });
                     return;
                 }
-                self.stats.messages_sent += 1;
                 if qos == QoS::AtMostOnce {
                     let event = match self.transmit_publish(&mut publish, false) {
-                        Ok(()) => Event::PublishComplete {
-                            token,
-                            reason_code: ReasonCode::Success,
-                        },
+                        Ok(()) => {
+                            self.stats.messages_sent += 1;
+                            Event::PublishComplete {
+                                token,
+                                reason_code: ReasonCode::Success,
+                            }
+                        }
                         Err(error) => Event::PublishFailed { token, error },
                     };
                     self.events.push_back(event);
@@ -327,6 +376,7 @@ impl Session {
                     seq: 0,
                     sent: false,
                     resend_dup: false,
+                    ever_sent: false,
                     kind,
                 }
                 .into_pending(),
@@ -350,6 +400,7 @@ impl Session {
             seq: self.next_seq,
             sent: false,
             resend_dup: false,
+            ever_sent: false,
             kind,
         };
         self.flows.insert(pid.get(), flow);
@@ -362,8 +413,22 @@ impl Session {
         let Some(mut flow) = self.flows.remove(&pid) else {
             return;
         };
+        // A PUBLISH sent again meets this connection's limits [MQTT-3.2.2-11]; a PUBREL
+        // carries nothing to check.
+        if let FlowKind::Publish { publish, stage, .. } = &flow.kind {
+            if *stage != Awaiting::PubComp {
+                if let Err(e) = self.check_server_limits(publish) {
+                    self.drop_flow(pid, flow, e);
+                    return;
+                }
+            }
+        }
         match self.encode_flow(pid, &mut flow) {
             Ok(()) => {
+                if !flow.ever_sent {
+                    flow.ever_sent = true;
+                    self.stats.messages_sent += u64::from(flow.is_publish());
+                }
                 flow.sent = true;
                 self.flows.insert(pid, flow);
             }
@@ -407,41 +472,59 @@ impl Session {
 impl Session {
     /// Encodes a PUBLISH, with a topic alias when `auto_topic_alias` gives one. The stored
     /// message keeps its topic and no alias: aliases live for one connection [MQTT-3.3.2-7].
+    /// An automatic alias is dropped if it would make the packet too large [MQTT-3.2.2-15],
+    /// and recorded only once the packet is encoded.
     pub(super) fn transmit_publish(
         &mut self,
         publish: &mut Publish<'static>,
         dup: bool,
     ) -> Result<(), SessionError> {
         publish.dup = dup && publish.qos_pid != QosPid::AtMostOnce;
-        let auto = publish.properties.topic_alias.is_none();
-        let alias = if auto {
-            self.out_aliases.alias_for(&publish.topic)
-        } else {
-            None
+        if let Some(alias) = publish.properties.topic_alias {
+            // The application chose the alias: the server learns (or uses) its mapping.
+            self.encode_publish(publish)?;
+            self.out_aliases.commit(&publish.topic, alias);
+            return Ok(());
+        }
+        let Some(plan) = self.out_aliases.plan(&publish.topic) else {
+            return self.encode_publish(publish);
         };
-        let saved_topic = match alias {
-            Some(AliasUse::Reuse(a)) => {
-                publish.properties.topic_alias = Some(a);
-                Some(core::mem::take(&mut publish.topic))
-            }
-            Some(AliasUse::Assign(a)) => {
-                publish.properties.topic_alias = Some(a);
-                None
-            }
-            None => None,
+        let (alias, saved_topic) = match plan {
+            AliasUse::Reuse(a) => (a, Some(core::mem::take(&mut publish.topic))),
+            AliasUse::Assign(a) => (a, None),
         };
-        let start = self.tx.len();
-        let result = publish
-            .encode_to_vec(self.opts.protocol, &mut self.tx)
-            .map_err(SessionError::from)
-            .and_then(|len| self.after_encode(start, len));
+        publish.properties.topic_alias = Some(alias);
+        let result = self.encode_publish(publish);
+        publish.properties.topic_alias = None;
         if let Some(topic) = saved_topic {
             publish.topic = topic;
         }
-        if auto {
-            publish.properties.topic_alias = None;
+        match result {
+            Ok(()) => {
+                let sent_topic = if matches!(plan, AliasUse::Reuse(_)) {
+                    ""
+                } else {
+                    &publish.topic
+                };
+                let sent_topic = alloc::string::String::from(sent_topic);
+                self.out_aliases.commit(&sent_topic, alias);
+                Ok(())
+            }
+            // The alias's three bytes were too many: send it plain.
+            Err(SessionError::PacketTooLarge { .. }) => self.encode_publish(publish),
+            Err(e) => Err(e),
         }
-        result
+    }
+
+    fn encode_publish(&mut self, publish: &Publish<'_>) -> Result<(), SessionError> {
+        let start = self.tx.len();
+        let len = publish.encoded_len(self.opts.protocol)?;
+        let max = self.server.maximum_packet_size;
+        if len > max as usize {
+            return Err(SessionError::PacketTooLarge { size: len, max });
+        }
+        let written = publish.encode_to_vec(self.opts.protocol, &mut self.tx)?;
+        self.after_encode(start, written)
     }
 
     /// Holds or releases publishes while the transport is above its write watermark.

@@ -32,29 +32,53 @@ impl OutgoingAliases {
         self.clock = 0;
     }
 
-    /// The alias to use for `topic`, or `None` when the server allows none.
-    pub fn alias_for(&mut self, topic: &str) -> Option<AliasUse> {
+    /// The server's Topic Alias Maximum for this connection.
+    pub fn maximum(&self) -> u16 {
+        self.maximum
+    }
+
+    /// The alias to use for `topic`, or `None` when the server allows none. Nothing changes
+    /// until [`OutgoingAliases::commit`]: a publish that is not sent must not leave a mapping
+    /// the server never learnt.
+    pub fn plan(&self, topic: &str) -> Option<AliasUse> {
         if self.maximum == 0 || topic.is_empty() {
             return None;
         }
-        self.clock += 1;
-        let clock = self.clock;
-        if let Some((alias, used)) = self.by_topic.get_mut(topic) {
-            *used = clock;
+        if let Some((alias, _)) = self.by_topic.get(topic) {
             return Some(AliasUse::Reuse(*alias));
         }
-        let alias = if self.by_alias.len() < usize::from(self.maximum) {
+        if self.by_alias.len() < usize::from(self.maximum) {
             // Aliases 1..=maximum are handed out in order before any is replaced.
-            self.by_alias.len() as u16 + 1
-        } else {
-            let (victim, _) = self.by_topic.iter().min_by_key(|(_, (_, used))| *used)?;
-            let victim = victim.clone();
-            let (alias, _) = self.by_topic.remove(&victim)?;
-            alias
-        };
-        self.by_alias.insert(alias, String::from(topic));
-        self.by_topic.insert(String::from(topic), (alias, clock));
-        Some(AliasUse::Assign(alias))
+            let free = (1..=self.maximum).find(|a| !self.by_alias.contains_key(a))?;
+            return Some(AliasUse::Assign(free));
+        }
+        let (_, (victim, _)) = self.by_topic.iter().min_by_key(|(_, (_, used))| *used)?;
+        Some(AliasUse::Assign(*victim))
+    }
+
+    /// Records that a PUBLISH carrying `topic` (possibly empty) and `alias` went out: the
+    /// server now maps `alias` to `topic`, whoever chose the alias.
+    pub fn commit(&mut self, topic: &str, alias: u16) {
+        self.clock += 1;
+        if topic.is_empty() {
+            if let Some(t) = self.by_alias.get(&alias) {
+                if let Some((_, used)) = self.by_topic.get_mut(t.as_str()) {
+                    *used = self.clock;
+                }
+            }
+            return;
+        }
+        if let Some(old_topic) = self.by_alias.insert(alias, String::from(topic)) {
+            self.by_topic.remove(&old_topic);
+        }
+        if let Some((old_alias, _)) = self
+            .by_topic
+            .insert(String::from(topic), (alias, self.clock))
+        {
+            if old_alias != alias {
+                self.by_alias.remove(&old_alias);
+            }
+        }
     }
 }
 

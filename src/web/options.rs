@@ -476,6 +476,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         reconnect,
         random_seed: (js_sys::Math::random() * 9.0e15) as u64,
     };
+    session.validate().map_err(|e| invalid(e.to_string()))?;
     let mut servers = Vec::new();
     if !url.is_empty() {
         servers.push(url.to_string());

@@ -31,7 +31,6 @@ struct Seen {
 type Log = Rc<RefCell<Seen>>;
 
 fn record(client: MqttClient, log: &Log) -> MqttClient {
-    let mut client = client;
     for event in [
         "connect",
         "close",
@@ -42,11 +41,11 @@ fn record(client: MqttClient, log: &Log) -> MqttClient {
     ] {
         let log = log.clone();
         let f = Closure::<dyn FnMut()>::new(move || log.borrow_mut().events.push(event.into()));
-        client = client.on(event, f.into_js_value().unchecked_into());
+        client.on(event, f.into_js_value().unchecked_into());
     }
     let l = log.clone();
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e| l.borrow_mut().errors.push(e));
-    client = client.on("error", on_error.into_js_value().unchecked_into());
+    client.on("error", on_error.into_js_value().unchecked_into());
     let l = log.clone();
     let on_message =
         Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(move |t: JsValue, p, packet| {
@@ -54,7 +53,8 @@ fn record(client: MqttClient, log: &Log) -> MqttClient {
                 .messages
                 .push((t.as_string().unwrap_or_default(), p, packet));
         });
-    client.on("message", on_message.into_js_value().unchecked_into())
+    client.on("message", on_message.into_js_value().unchecked_into());
+    client
 }
 
 async fn until(log: &Log, what: &str, ok: impl Fn(&Seen) -> bool) {
@@ -298,7 +298,7 @@ async fn per_filter_handlers_and_async_iterator_pull_from_the_queue() {
     let l = log.clone();
     let on_connect =
         Closure::<dyn FnMut()>::new(move || l.borrow_mut().events.push("connect".into()));
-    let client = client.on("connect", on_connect.into_js_value().unchecked_into());
+    client.on("connect", on_connect.into_js_value().unchecked_into());
     until(&log, "connect", |s| !s.events.is_empty()).await;
 
     let topic = unique("pull");
@@ -402,9 +402,8 @@ async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
     let on_receive = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
         r.borrow_mut().push(get(&p, "cmd").as_string().unwrap())
     });
-    let client = client
-        .on("packetsend", on_send.into_js_value().unchecked_into())
-        .on("packetreceive", on_receive.into_js_value().unchecked_into());
+    client.on("packetsend", on_send.into_js_value().unchecked_into());
+    client.on("packetreceive", on_receive.into_js_value().unchecked_into());
     let deadline = Date::now() + 5000.0;
     while !client.connected() {
         assert!(Date::now() < deadline, "no connection");
@@ -422,4 +421,30 @@ async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
         .unwrap();
     assert_eq!(*sent.borrow(), vec!["connect", "publish", "disconnect"]);
     assert_eq!(*received.borrow(), vec!["connack", "puback"]);
+}
+
+#[wasm_bindgen_test]
+async fn end_before_the_connection_is_up_never_connects() {
+    let log = Log::default();
+    let opts = options(&[
+        ("protocolVersion", 4.into()),
+        ("reconnectPeriod", 50.into()),
+    ]);
+    let client = record(connect(BROKER.into(), opts).expect("connect"), &log);
+    // Before the first microtask opened the socket.
+    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await
+        .expect("end");
+    until(&log, "end", |s| s.events.contains(&"end".to_string())).await;
+    TimeoutFuture::new(300).await;
+    let events = log.borrow().events.clone();
+    assert!(
+        !events.contains(&"connect".to_string()),
+        "connected after end(): {events:?}"
+    );
+    assert!(
+        !events.contains(&"reconnect".to_string()),
+        "reconnected after end(): {events:?}"
+    );
+    assert!(!client.connected());
 }

@@ -20,7 +20,8 @@ impl Session {
     pub fn handle_connected(&mut self, now: u64) {
         self.now = now;
         self.transport_open = true;
-        if self.state != State::Disconnected {
+        // Ended by the application: the driver closes this transport; nothing is sent on it.
+        if self.state != State::Disconnected || self.ended {
             return;
         }
         if let Err(e) = self.opts.validate() {

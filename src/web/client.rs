@@ -110,7 +110,11 @@ impl MqttClient {
         let shared = self.shared.clone();
         // Opened in a microtask, so listeners attached right after connect() see every event.
         driver::queue_microtask(move || {
-            driver::with(&shared, |inner| driver::open_next(&shared, inner));
+            driver::with(&shared, |inner| {
+                if !inner.ended {
+                    driver::open_next(&shared, inner);
+                }
+            });
         });
     }
 
@@ -248,7 +252,10 @@ impl MqttClient {
                 return;
             }
             inner.end_callbacks.push(done);
-            if inner.session.state() == State::Disconnected && !inner.is_socket_open() {
+            if inner.session.state() == State::Disconnected {
+                // No CONNECT went out: nothing to tell a server. A socket still opening is
+                // abandoned (its events are no longer listened to).
+                inner.drop_socket();
                 inner.session.disconnect(now, reason, properties);
                 // The session was already down: no Disconnected event reports the end.
                 inner.ended = true;
@@ -307,40 +314,37 @@ fn report(result: Result<(), JsValue>, cb: Option<Function>) -> Result<(), JsVal
 
 #[wasm_bindgen]
 impl MqttClient {
-    /// Adds a listener (MQTT.js / Node EventEmitter `on`); returns the client for chaining.
-    pub fn on(self, event: &str, listener: Function) -> MqttClient {
+    /// Adds a listener (MQTT.js / Node EventEmitter `on`). The package's JavaScript class
+    /// wraps this one and returns itself for chaining.
+    pub fn on(&self, event: &str, listener: Function) {
         self.shared.emitter.add(event, listener, false);
         self.after_listener_change(event);
-        self
     }
 
     /// Adds a listener called once.
-    pub fn once(self, event: &str, listener: Function) -> MqttClient {
+    pub fn once(&self, event: &str, listener: Function) {
         self.shared.emitter.add(event, listener, true);
         self.after_listener_change(event);
-        self
     }
 
     /// Removes a listener.
-    pub fn off(self, event: &str, listener: Function) -> MqttClient {
+    pub fn off(&self, event: &str, listener: Function) {
         self.shared.emitter.remove(event, Some(&listener));
-        self
     }
 
     /// Removes a listener (alias of `off`).
     #[wasm_bindgen(js_name = removeListener)]
-    pub fn remove_listener(self, event: &str, listener: Function) -> MqttClient {
+    pub fn remove_listener(&self, event: &str, listener: Function) {
         self.off(event, listener)
     }
 
     /// Removes every listener of `event`, or of every event.
     #[wasm_bindgen(js_name = removeAllListeners)]
-    pub fn remove_all_listeners(self, event: Option<String>) -> MqttClient {
+    pub fn remove_all_listeners(&self, event: Option<String>) {
         match event {
             Some(e) => self.shared.emitter.remove(&e, None),
             None => self.shared.emitter.clear(),
         }
-        self
     }
 
     /// How many listeners `event` has.
@@ -526,7 +530,7 @@ impl MqttClient {
     }
 
     /// Connects again now: after `end()`, after a failure, or with `manualConnect`.
-    pub fn reconnect(&self) -> MqttClient {
+    pub fn reconnect(&self) {
         driver::with(&self.shared, |inner| {
             inner.ended = false;
             inner.reconnecting = true;
@@ -535,17 +539,11 @@ impl MqttClient {
                 inner.session.reconnect(now);
             }
         });
-        MqttClient {
-            shared: self.shared.clone(),
-        }
     }
 
     /// Starts the first connection when `manualConnect` was set.
-    pub fn connect(&self) -> MqttClient {
+    pub fn connect(&self) {
         self.start();
-        MqttClient {
-            shared: self.shared.clone(),
-        }
     }
 
     /// Whether CONNACK accepted the current connection.
@@ -622,38 +620,6 @@ pub fn connect(url: JsValue, options: JsValue) -> Result<MqttClient, JsValue> {
         None => (String::new(), url),
     };
     MqttClient::create(&url, &options)
-}
-
-/// `connectAsync(url, options)`: a Promise of a client whose first connection succeeded;
-/// rejected with the error of the first failure.
-#[wasm_bindgen(js_name = connectAsync)]
-pub fn connect_async(url: JsValue, options: JsValue) -> Promise {
-    let client = match connect(url, options) {
-        Ok(c) => c,
-        Err(e) => return rejected(e),
-    };
-    let shared = client.shared.clone();
-    let mut client = Some(client);
-    Promise::new(&mut |resolve, reject| {
-        let Some(client) = client.take() else { return };
-        let settled = Rc::new(core::cell::Cell::new(false));
-        let (s1, s2) = (settled.clone(), settled);
-        let client_value: JsValue = client.into();
-        let on_connect = Closure::once_into_js(move || {
-            if !s1.replace(true) {
-                let _ = resolve.call1(&JsValue::NULL, &client_value);
-            }
-        });
-        let on_error = Closure::once_into_js(move |e: JsValue| {
-            if !s2.replace(true) {
-                let _ = reject.call1(&JsValue::NULL, &e);
-            }
-        });
-        shared
-            .emitter
-            .add("connect", on_connect.unchecked_into(), true);
-        shared.emitter.add("error", on_error.unchecked_into(), true);
-    })
 }
 
 impl From<SessionError> for JsValue {

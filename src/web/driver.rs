@@ -144,6 +144,12 @@ impl Inner {
     pub(crate) fn is_socket_open(&self) -> bool {
         self.socket.is_some()
     }
+
+    /// Closes the socket, if any; its later events are ignored.
+    pub(crate) fn drop_socket(&mut self) {
+        self.socket = None;
+        self.socket_epoch += 1;
+    }
 }
 
 /// Runs `f` on the state, then drains the session and runs the callbacks it produced.
@@ -446,6 +452,9 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
 /// Opens a socket to the next server (rotating through `servers`), through
 /// `transformWsUrl` when given (which may return a Promise, e.g. to sign the URL).
 pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
+    if inner.ended {
+        return;
+    }
     let count = inner.opts.servers.len().max(1);
     let url = inner
         .opts

@@ -12,5 +12,5 @@ mod options;
 mod socket;
 mod timer;
 
-pub use client::{connect, connect_async, MqttClient};
+pub use client::{connect, MqttClient};
 pub use codec_api::{encode_connect, PacketDecoder};

@@ -1,0 +1,10 @@
+// The package entry for bundlers (webpack 5 with `experiments.asyncWebAssembly`, Vite with a
+// wasm plugin...): the bundler instantiates the wasm module, nothing to initialise here.
+//   import { connect, connectAsync, MqttClient, Paho } from "wasmqtt";
+//   import mqtt from "wasmqtt";   // mqtt.connect(url, options), as with MQTT.js
+import { connect, connectAsync, MqttClient, mqtt } from "./client.js";
+import { Paho } from "./paho.js";
+
+export { connect, connectAsync, MqttClient, mqtt, Paho };
+export { encodeConnect, PacketDecoder } from "./wasmqtt.js";
+export default mqtt;

@@ -38,6 +38,7 @@ export interface MqttError extends Error {
     | "ERR_WILDCARD_NOT_SUPPORTED"
     | "ERR_SUBSCRIPTION_ID_NOT_SUPPORTED"
     | "ERR_SHARED_NOT_SUPPORTED"
+    | "ERR_TOPIC_ALIAS_NOT_ALLOWED"
     | "ERR_REJECTED"
     | "ERR_INVALID_STATE"
     | (string & {});

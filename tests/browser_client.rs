@@ -448,3 +448,53 @@ async fn end_before_the_connection_is_up_never_connects() {
     );
     assert!(!client.connected());
 }
+
+#[wasm_bindgen_test]
+async fn byte_options_take_any_bytes_and_user_properties_keep_their_order() {
+    let bytes: JsValue = js_sys::Uint8Array::from(&[0xffu8, 0x80, 0x00][..]).into();
+    let users = options(&[("zeta", "1".into()), ("alpha", "2".into())]);
+    let will = options(&[
+        ("topic", unique("will").into()),
+        ("payload", bytes.clone()),
+        (
+            "properties",
+            options(&[
+                ("userProperties", users.clone()),
+                ("correlationData", bytes.clone()),
+            ]),
+        ),
+    ]);
+    let opts = options(&[
+        ("protocolVersion", 5.into()),
+        ("password", bytes),
+        ("username", "u".into()),
+        ("will", will),
+        ("manualConnect", true.into()),
+    ]);
+    connect(BROKER.into(), opts)
+        .expect("non-UTF-8 bytes are accepted where MQTT.js takes a Buffer");
+    // Order kept: the PUBLISH a peer receives lists zeta before alpha.
+    let (client, log) = connected(5).await;
+    let topic = unique("order");
+    JsFuture::from(client.subscribe_async(topic.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let publish_opts = options(&[
+        ("qos", 1.into()),
+        ("properties", options(&[("userProperties", users)])),
+    ]);
+    JsFuture::from(client.publish_async(topic.clone().into(), "x".into(), publish_opts))
+        .await
+        .unwrap();
+    until(&log, "message", |s| !s.messages.is_empty()).await;
+    let packet = log.borrow().messages[0].2.clone();
+    let received = get(&get(&packet, "properties"), "userProperties");
+    let keys: Vec<String> = js_sys::Object::keys(received.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert_eq!(keys, vec!["zeta", "alpha"]);
+    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+}

@@ -1,7 +1,6 @@
 //! Connect options as MQTT.js names them, with MQTT.js's defaults, read from a JavaScript
 //! object; unknown or ill-typed options are an error naming the option.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -15,12 +14,72 @@ use crate::session::{BackoffOptions, InboundPolicy, OutboundPolicy, QueueLimits,
 
 use super::errors::{js_error, ErrorCode};
 
-/// Text or bytes, as MQTT.js accepts for payloads and passwords.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// Text or bytes, as MQTT.js accepts for payloads and passwords: a string (sent as UTF-8)
+/// or any bytes (a Uint8Array or Buffer, or an array of numbers).
+#[derive(Debug, Clone)]
 pub(crate) enum Bytes {
     Text(String),
     Raw(Vec<u8>),
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a string or bytes")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Bytes, E> {
+                Ok(Bytes::Text(v.into()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Bytes, E> {
+                Ok(Bytes::Text(v))
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes::Raw(v.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes::Raw(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(Bytes::Raw(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// User properties in the order the object lists them (MQTT.js sends them in that order;
+/// the order is kept end to end [MQTT-3.3.2-18]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UserProperties(Vec<(String, UserValue)>);
+
+impl<'de> Deserialize<'de> for UserProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserProperties;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("an object of user properties")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserProperties, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, UserValue>()? {
+                    out.push(entry);
+                }
+                Ok(UserProperties(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }
 
 impl Bytes {
@@ -42,7 +101,7 @@ pub(crate) struct JsProperties {
     topic_alias_maximum: Option<u16>,
     request_response_information: Option<bool>,
     request_problem_information: Option<bool>,
-    user_properties: Option<BTreeMap<String, UserValue>>,
+    user_properties: Option<UserProperties>,
     authentication_method: Option<String>,
     authentication_data: Option<Bytes>,
     will_delay_interval: Option<u32>,
@@ -66,7 +125,7 @@ enum UserValue {
 impl JsProperties {
     pub(crate) fn into_properties(self) -> Properties<'static> {
         let mut user_properties = Vec::new();
-        for (k, v) in self.user_properties.unwrap_or_default() {
+        for (k, v) in self.user_properties.unwrap_or_default().0 {
             match v {
                 UserValue::One(v) => user_properties.push((k.into(), v.into())),
                 UserValue::Many(vs) => {

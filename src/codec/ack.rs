@@ -28,6 +28,7 @@ impl<'a> Ack<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn decode(
         packet: PacketType,
         r: &mut Reader<'a>,

@@ -63,6 +63,7 @@ impl FixedHeader {
     /// The packet type and remaining length are checked here, before any body byte is needed,
     /// so a framer can refuse a bad or oversize packet at once. The header flags are checked
     /// with the body, where PUBLISH's are interpreted.
+    #[inline]
     pub fn parse(buf: &[u8]) -> Result<Option<Self>, Error> {
         let Some((&first, rest)) = buf.split_first() else {
             return Ok(None);
@@ -83,6 +84,7 @@ impl<'a> Packet<'a> {
     /// Decodes the packet at the start of `buf`, if it is all there: `Ok(None)` asks for
     /// more bytes, `Ok(Some((packet, len)))` says how many bytes it took. CONNECT decides its
     /// own version; `version` applies to every other packet.
+    #[inline]
     pub fn decode(buf: &'a [u8], version: ProtocolVersion) -> Result<Option<(Self, usize)>, Error> {
         let Some(header) = FixedHeader::parse(buf)? else {
             return Ok(None);
@@ -95,6 +97,7 @@ impl<'a> Packet<'a> {
     }
 
     /// Decodes a packet's body (exactly `header.remaining_length` bytes) under its header.
+    #[inline]
     pub fn decode_body(
         header: &FixedHeader,
         body: &'a [u8],

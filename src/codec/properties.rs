@@ -649,6 +649,7 @@ impl<'a> Properties<'a> {
 
 impl<'a> Properties<'a> {
     /// Reads the property list of `ctx` in `version`: MQTT 5 has one, earlier versions none.
+    #[inline]
     pub(crate) fn decode_in(
         r: &mut Reader<'a>,
         ctx: PropertyContext,

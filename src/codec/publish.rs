@@ -30,6 +30,7 @@ pub struct Publish<'a> {
 }
 
 impl<'a> Publish<'a> {
+    #[inline]
     pub(crate) fn decode(flags: u8, r: &mut Reader<'a>, v: ProtocolVersion) -> Result<Self, Error> {
         let dup = flags & 0x08 != 0;
         let retain = flags & 0x01 != 0;
@@ -37,8 +38,7 @@ impl<'a> Publish<'a> {
         if dup && qos == QoS::AtMostOnce {
             return Err(Error::DupWithQoS0);
         }
-        let topic = r.string("topic name")?;
-        check_topic_name_chars(topic)?;
+        let topic = r.topic_name()?;
         let qos_pid = match qos {
             QoS::AtMostOnce => QosPid::AtMostOnce,
             QoS::AtLeastOnce => QosPid::AtLeastOnce(r.pid()?),

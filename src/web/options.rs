@@ -42,7 +42,10 @@ impl<'de> Deserialize<'de> for Bytes {
             fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Bytes, E> {
                 Ok(Bytes::Raw(v))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Bytes, A::Error> {
                 let mut out = Vec::new();
                 while let Some(b) = seq.next_element::<u8>()? {
                     out.push(b);

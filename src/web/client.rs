@@ -82,8 +82,24 @@ fn promise_parts() -> (Promise, Done) {
     (promise, done)
 }
 
-fn rejected(e: JsValue) -> Promise {
-    Promise::reject(&e)
+/// A Promise settled by the command `start` begins (or rejected if it cannot begin).
+fn promised(start: impl FnOnce(Done) -> Result<(), JsValue>) -> Promise {
+    let (promise, done) = promise_parts();
+    match start(done) {
+        Ok(()) => promise,
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// The callback form: `(opts?, callback?)` sorted out, argument errors to the callback.
+fn with_callback(
+    opts: JsValue,
+    callback: JsValue,
+    start: impl FnOnce(JsValue, Done) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
+    let (opts, cb) = split_opts(opts, callback);
+    let result = start(opts, callback_done(cb.clone()));
+    report(result, cb)
 }
 
 impl MqttClient {
@@ -444,19 +460,15 @@ impl MqttClient {
         opts: JsValue,
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        let (opts, cb) = split_opts(opts, callback);
-        let result = self.publish_inner(topic, message, opts, callback_done(cb.clone()));
-        report(result, cb)
+        with_callback(opts, callback, |opts, done| {
+            self.publish_inner(topic, message, opts, done)
+        })
     }
 
     /// `publishAsync(topic, message, [options])`: a Promise of the acknowledgement.
     #[wasm_bindgen(js_name = publishAsync)]
     pub fn publish_async(&self, topic: JsValue, message: JsValue, opts: JsValue) -> Promise {
-        let (promise, done) = promise_parts();
-        match self.publish_inner(topic, message, opts, done) {
-            Ok(()) => promise,
-            Err(e) => rejected(e),
-        }
+        promised(|done| self.publish_inner(topic, message, opts, done))
     }
 
     /// `subscribe(topic | topics | {topic: options}, [options], [callback])`: options `qos`,
@@ -468,19 +480,15 @@ impl MqttClient {
         opts: JsValue,
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        let (opts, cb) = split_opts(opts, callback);
-        let result = self.subscribe_inner(topic, opts, callback_done(cb.clone()));
-        report(result, cb)
+        with_callback(opts, callback, |opts, done| {
+            self.subscribe_inner(topic, opts, done)
+        })
     }
 
     /// `subscribeAsync(topic, [options])`: a Promise of the granted list.
     #[wasm_bindgen(js_name = subscribeAsync)]
     pub fn subscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
-        let (promise, done) = promise_parts();
-        match self.subscribe_inner(topic, opts, done) {
-            Ok(()) => promise,
-            Err(e) => rejected(e),
-        }
+        promised(|done| self.subscribe_inner(topic, opts, done))
     }
 
     /// `unsubscribe(topic | topics, [options], [callback])`.
@@ -490,19 +498,15 @@ impl MqttClient {
         opts: JsValue,
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        let (opts, cb) = split_opts(opts, callback);
-        let result = self.unsubscribe_inner(topic, opts, callback_done(cb.clone()));
-        report(result, cb)
+        with_callback(opts, callback, |opts, done| {
+            self.unsubscribe_inner(topic, opts, done)
+        })
     }
 
     /// `unsubscribeAsync(topic, [options])`.
     #[wasm_bindgen(js_name = unsubscribeAsync)]
     pub fn unsubscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
-        let (promise, done) = promise_parts();
-        match self.unsubscribe_inner(topic, opts, done) {
-            Ok(()) => promise,
-            Err(e) => rejected(e),
-        }
+        promised(|done| self.unsubscribe_inner(topic, opts, done))
     }
 
     /// `end([force], [options], [callback])`: DISCONNECT (after in-flight messages complete
@@ -522,11 +526,7 @@ impl MqttClient {
     /// `endAsync([force], [options])`.
     #[wasm_bindgen(js_name = endAsync)]
     pub fn end_async(&self, force: JsValue, opts: JsValue) -> Promise {
-        let (promise, done) = promise_parts();
-        match self.end_inner(force.as_bool().unwrap_or(false), opts, done) {
-            Ok(()) => promise,
-            Err(e) => rejected(e),
-        }
+        promised(|done| self.end_inner(force.as_bool().unwrap_or(false), opts, done))
     }
 
     /// Connects again now: after `end()`, after a failure, or with `manualConnect`.

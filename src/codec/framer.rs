@@ -23,7 +23,7 @@ pub const MAX_PACKET_SIZE: u32 = 268_435_460;
 /// let mut framer = Framer::new(ProtocolVersion::V3_1_1, 1024);
 /// framer.push(&[0x20, 0x02, 0x00]).unwrap(); // a CONNACK, cut short
 /// assert!(framer.next_packet().is_none());
-/// framer.push(&[0x00, 0xd0]).unwrap(); // its last byte, and a PINGRESP
+/// framer.push(&[0x00, 0xd0, 0x00]).unwrap(); // its last byte, and a PINGRESP
 /// assert!(matches!(framer.next_packet(), Some(Ok(Packet::ConnAck(_)))));
 /// assert!(matches!(framer.next_packet(), Some(Ok(Packet::PingResp))));
 /// assert!(framer.next_packet().is_none());

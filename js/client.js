@@ -1,25 +1,18 @@
 // The MQTT.js-shaped client users import: a thin JavaScript shell over the wasm `MqttClient`.
 //
-// Why a shell and not the wasm class itself:
-// - The wasm `on/once/off/removeListener/removeAllListeners` take the client *by value*
-//   (`self` in Rust): wasm-bindgen empties the JavaScript object they are called on and returns
-//   a new one, so `client.on("connect", f); client.subscribe(...)` would fail with "null
-//   pointer passed to rust". Calling one of them while another method of the same object is
-//   running (a listener of the `close` event emitted synchronously inside `end()`) would trap.
-//   Here the listeners live in JavaScript: one dispatcher per event is registered on the wasm
-//   client, so user code never calls the consuming methods.
-// - Listeners are called with `this` set to the client, and the methods chain (`return this`),
-//   as in MQTT.js.
+// What the shell adds to the wasm class:
+// - Listeners live in JavaScript, with Node EventEmitter's surface (`addListener`,
+//   `prependListener`, `prependOnceListener`, `listeners`, `eventNames`, a TypeError for a
+//   listener that is not a function) and MQTT.js's conventions: listeners are called with
+//   `this` set to the client, and the methods chain (`return this`). The wasm client gets one
+//   dispatcher per event; `message`'s only while a `message` listener exists, since the wasm
+//   client holds received messages in its bounded queue until someone listens.
 // - Lifetime: the dispatchers the wasm client holds keep this object reachable (wasm-bindgen
-//   holds JavaScript values it keeps as GC roots), so a client lives on while it may still do
-//   something, as an MQTT.js client does through its socket. Once `end` is emitted, the
-//   dispatchers are removed, so an ended client nobody references can be collected (and the
+//   holds the JavaScript values Rust keeps as GC roots), so a client lives on while it may
+//   still do something, as an MQTT.js client does through its socket. Once `end` is emitted,
+//   the dispatchers are removed, so an ended client nobody references can be collected (and the
 //   wasm side freed); `reconnect()` puts them back.
-// - `end()` before the connection is up is made to stick. The wasm client (this version) still
-//   opens the socket when end() comes before its first microtask ran (it reports `close` and
-//   `end`, then connects anyway), and ignores end() while its WebSocket is opening (no `close`,
-//   no `end`, then it connects). Either way the connection that follows is closed here as soon
-//   as it is up, without the application seeing it.
+// - `connectAsync`, and the module shape `import mqtt from "wasmqtt"; mqtt.connect(...)`.
 import * as wasm from "./wasmqtt.js";
 
 /** Events emitted by the wasm client; `message` is registered only while someone listens. */
@@ -58,109 +51,53 @@ export class MqttClient {
   #h;
   /** event name -> [{ fn, once }] */
   #listeners = new Map();
-  /** Whether the wasm client has our `message` dispatcher. */
-  #messageRegistered = false;
-  #messageSyncQueued = false;
+  /** event name -> the function registered for it on the wasm client */
   #dispatchers = new Map();
-  /** The wasm client's first microtask (which opens the socket) has not run yet. */
-  #startPending = false;
-  /**
-   * After an end() the wasm client did not apply (see above): null, or
-   * "silent"  the application already saw `close` and `end`: everything that follows is hidden;
-   * "pending" the application waits for `close` and `end`: only those are shown.
-   * Meanwhile end() is repeated until the wasm client reports it ended.
-   */
-  #zombie = null;
-  #zombieTimer = null;
   /** Whether the wasm client holds our dispatchers (see "Lifetime" above). */
   #attached = false;
-  /** How many calls into the wasm client are on the stack (consuming calls must wait). */
-  #depth = 0;
+  /** Whether the wasm client has our `message` dispatcher. */
+  #messageRegistered = false;
 
-  constructor(token, handle, manualConnect) {
+  constructor(token, handle) {
     if (token !== TOKEN) {
       throw new TypeError("MqttClient cannot be constructed directly: use connect(url, options)");
     }
     this.#h = handle;
     this.#attach();
-    if (!manualConnect) this.#markStartPending();
   }
 
-  /** Registers the dispatchers (consuming calls: only with no wasm call on the stack). */
+  /** Registers the dispatchers, unless the wasm client has them already. */
   #attach() {
-    let h = this.#h;
-    for (const event of EAGER_EVENTS) {
-      h = h.on(event, this.#dispatcher(event));
-    }
-    this.#h = h;
+    if (this.#attached) return;
+    for (const event of EAGER_EVENTS) this.#h.on(event, this.#dispatcher(event));
     this.#attached = true;
-    this.#queueMessageSync();
+    this.#syncMessage();
   }
 
-  /** After `end`: drops the dispatchers, unless the client was started again meanwhile. */
+  /**
+   * After `end`: drops the dispatchers once the current turn's events are delivered (an
+   * `outgoingEmpty` may follow `end`), unless the client was started again meanwhile.
+   */
   #detachLater() {
     queueMicrotask(() => {
-      if (!this.#attached || this.#zombie !== null || !this.#h.disconnected) return;
-      this.#h = this.#h.removeAllListeners();
+      if (!this.#attached || !this.#h.disconnected) return;
+      this.#h.removeAllListeners();
       this.#attached = false;
       this.#messageRegistered = false;
     });
   }
 
-  /** Runs `f(handle)`, counting it as a wasm call on the stack. */
-  #call(f) {
-    this.#depth++;
-    try {
-      return f(this.#h);
-    } finally {
-      this.#depth--;
-    }
-  }
-
-  #markStartPending() {
-    this.#startPending = true;
-    // Queued after the wasm client's own microtask: the socket is opening when this runs.
-    queueMicrotask(() => {
-      this.#startPending = false;
-      if (this.#zombie === "silent") {
-        // end() came first and the wasm client counts itself ended, so a second end() would
-        // be ignored: undo that (no event), then end again until it sticks.
-        this.#h.reconnect().free();
-        this.#repeatEnd();
-      }
-    });
-  }
-
-  /** Called after end(): notes whether the wasm client really ended (see #zombie). */
-  #afterEnd() {
-    if (this.#startPending) {
-      this.#zombie = "silent";
-    } else if (!this.#h.disconnected && !this.#h.connected) {
-      this.#zombie = "pending";
-      this.#repeatEnd();
-    }
-  }
-
   /**
-   * While the WebSocket opens, end() has no effect; once it opened (or failed), it does. No
-   * event says when: try again every 50 ms until the client reports it ended.
+   * Registers the `message` dispatcher while a `message` listener exists, and removes it when
+   * none is left: meanwhile messages wait in the wasm client's queue.
    */
-  #repeatEnd() {
-    clearInterval(this.#zombieTimer);
-    this.#zombieTimer = setInterval(() => {
-      if (this.#zombie === null || this.#h.disconnected) {
-        clearInterval(this.#zombieTimer);
-        this.#zombieTimer = null;
-        return;
-      }
-      this.#h.end(true);
-    }, 50);
-  }
-
-  #stopZombie() {
-    this.#zombie = null;
-    clearInterval(this.#zombieTimer);
-    this.#zombieTimer = null;
+  #syncMessage() {
+    const want = this.#attached && this.listenerCount("message") > 0;
+    if (want === this.#messageRegistered) return;
+    this.#messageRegistered = want;
+    const d = this.#dispatcher("message");
+    if (want) this.#h.on("message", d);
+    else this.#h.off("message", d);
   }
 
   #dispatcher(event) {
@@ -173,16 +110,7 @@ export class MqttClient {
   }
 
   #dispatch(event, args) {
-    if (this.#zombie !== null) {
-      const hidden = this.#zombie === "silent" || !(event === "close" || event === "end");
-      if (event === "end") {
-        this.#stopZombie();
-        this.#detachLater();
-      }
-      if (hidden) return;
-    } else if (event === "end") {
-      this.#detachLater();
-    }
+    if (event === "end") this.#detachLater();
     const list = this.#listeners.get(event);
     if (!list || list.length === 0) {
       if (event === "error") {
@@ -195,7 +123,7 @@ export class MqttClient {
       event,
       list.filter((l) => !l.once),
     );
-    if (event === "message" && this.#listeners.get(event).length === 0) this.#queueMessageSync();
+    if (event === "message") this.#syncMessage();
     for (const { fn } of current) {
       try {
         fn.apply(this, args);
@@ -203,25 +131,6 @@ export class MqttClient {
         report(e);
       }
     }
-  }
-
-  /**
-   * The wasm client delivers messages only while a `message` listener is registered (until
-   * then they wait in the bounded inbound queue). Registering or removing our dispatcher calls
-   * a consuming wasm method, which must not run while another method of the client is on the
-   * stack: it is done in a microtask, when the stack is empty.
-   */
-  #queueMessageSync() {
-    if (this.#messageSyncQueued) return;
-    this.#messageSyncQueued = true;
-    queueMicrotask(() => {
-      this.#messageSyncQueued = false;
-      const want = this.#attached && (this.#listeners.get("message") ?? []).length > 0;
-      if (want === this.#messageRegistered) return;
-      const d = this.#dispatcher("message");
-      this.#h = want ? this.#h.on("message", d) : this.#h.off("message", d);
-      this.#messageRegistered = want;
-    });
   }
 
   #add(event, listener, once, prepend) {
@@ -234,7 +143,7 @@ export class MqttClient {
     }
     if (prepend) list.unshift({ fn: listener, once });
     else list.push({ fn: listener, once });
-    if (name === "message") this.#queueMessageSync();
+    if (name === "message") this.#syncMessage();
     return this;
   }
 
@@ -274,7 +183,7 @@ export class MqttClient {
           break;
         }
       }
-      if (name === "message") this.#queueMessageSync();
+      if (name === "message") this.#syncMessage();
     }
     return this;
   }
@@ -288,7 +197,7 @@ export class MqttClient {
   removeAllListeners(event) {
     if (event === undefined) this.#listeners.clear();
     else this.#listeners.delete(String(event));
-    this.#queueMessageSync();
+    this.#syncMessage();
     return this;
   }
 
@@ -313,7 +222,7 @@ export class MqttClient {
    * completed.
    */
   publish(topic, message, opts, callback) {
-    this.#call((h) => h.publish(topic, message, opts, callback));
+    this.#h.publish(topic, message, opts, callback);
     return this;
   }
 
@@ -327,7 +236,7 @@ export class MqttClient {
    * `callback(error, granted)` with `{topic, qos}` per filter (`qos` 128 or above: refused).
    */
   subscribe(topic, opts, callback) {
-    this.#call((h) => h.subscribe(topic, opts, callback));
+    this.#h.subscribe(topic, opts, callback);
     return this;
   }
 
@@ -338,7 +247,7 @@ export class MqttClient {
 
   /** `unsubscribe(topic | topics, [options], [callback])`. */
   unsubscribe(topic, opts, callback) {
-    this.#call((h) => h.unsubscribe(topic, opts, callback));
+    this.#h.unsubscribe(topic, opts, callback);
     return this;
   }
 
@@ -352,45 +261,28 @@ export class MqttClient {
    * `force`), and no reconnect.
    */
   end(force, opts, callback) {
-    this.#call((h) => h.end(force, opts, callback));
-    this.#afterEnd();
+    this.#h.end(force, opts, callback);
     return this;
   }
 
   /** `endAsync([force], [options])`. */
   endAsync(force, opts) {
-    const promise = this.#call((h) => h.endAsync(force, opts));
-    this.#afterEnd();
-    return promise;
-  }
-
-  /**
-   * Puts the dispatchers back before the client starts again; `false` when that has to wait
-   * for the stack to empty (called from a callback run inside another call of this client).
-   */
-  #reattach(retry) {
-    this.#stopZombie();
-    if (this.#attached) return true;
-    if (this.#depth > 0) {
-      queueMicrotask(retry);
-      return false;
-    }
-    this.#attach();
-    return true;
+    return this.#h.endAsync(force, opts);
   }
 
   /** Connects again now: after `end()`, after a failure, or to skip the backoff wait. */
   reconnect() {
-    if (this.#reattach(() => this.reconnect())) this.#call((h) => h.reconnect().free());
+    this.#attach();
+    this.#h.reconnect();
     return this;
   }
 
-  /** Starts the first connection of a client made with `manualConnect: true`. */
+  /**
+   * Starts the first connection of a client made with `manualConnect: true`. (An ended client
+   * starts again with `reconnect()`; on one, this does nothing.)
+   */
   connect() {
-    if (this.#reattach(() => this.connect())) {
-      this.#call((h) => h.connect().free());
-      this.#markStartPending();
-    }
+    this.#h.connect();
     return this;
   }
 
@@ -430,9 +322,7 @@ export class MqttClient {
  * once (unless `manualConnect`) and reconnects after `reconnectPeriod` ms (0: never).
  */
 export function connect(url, options) {
-  const opts = typeof url === "string" ? options : url;
-  const manual = Boolean(opts && typeof opts === "object" && opts.manualConnect);
-  return new MqttClient(TOKEN, wasm.connect(url, options), manual);
+  return new MqttClient(TOKEN, wasm.connect(url, options));
 }
 
 /**

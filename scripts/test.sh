@@ -28,11 +28,14 @@ run() {
 
 summary() {
   local passed=0 failed=0 p f
+  # cargo and wasm-bindgen-test: "test result: ok. N passed; M failed"; node --test: "# pass N"
+  # and "# fail M" on lines of their own.
   while read -r p f; do
     passed=$((passed + p))
     failed=$((failed + f))
   done < <(cat "$TMP"/*.log 2>/dev/null |
-    sed -nE 's/.*test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p')
+    sed -nE -e 's/.*test result: [A-Za-z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p' \
+      -e 's/^# pass ([0-9]+)$/\1 0/p' -e 's/^# fail ([0-9]+)$/0 \1/p')
   printf '%s passed, %s failed\n' "$passed" "$failed"
   [ "$failed" -eq 0 ]
 }
@@ -96,3 +99,13 @@ for f in tests/browser_*.rs; do browser_tests+=(--test "$(basename "$f" .rs)"); 
 run wasm cargo test --target wasm32-unknown-unknown --no-fail-fast "${browser_tests[@]}"
 broker_stop "$BROKER_PID"
 BROKER_PID=""
+
+section "npm packages (release wasm + wasm-opt): pkg/ for bundlers, pkg-web/ without one"
+bash scripts/build.sh
+bash scripts/build.sh web
+
+section "TypeScript declarations"
+node_modules/.bin/tsc -p js/tsconfig.json
+
+section "page and interop tests (headless Chromium, mosquitto and aedes on loopback, MQTT.js peer)"
+run node node --test --test-concurrency=1 tests/page/ tests/interop/

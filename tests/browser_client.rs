@@ -498,3 +498,42 @@ async fn byte_options_take_any_bytes_and_user_properties_keep_their_order() {
         .await
         .unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn transform_ws_url_rewrites_each_attempt_sync_and_async() {
+    for asynchronous in [false, true] {
+        let log = Log::default();
+        let calls = Rc::new(RefCell::new(Vec::<String>::new()));
+        let c = calls.clone();
+        let transform = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |url: JsValue| {
+            c.borrow_mut().push(url.as_string().unwrap_or_default());
+            // The URL given to connect() leads nowhere: the function supplies the broker's,
+            // as a signed-URL function does per attempt.
+            let real: JsValue = BROKER.into();
+            if asynchronous {
+                js_sys::Promise::resolve(&real).into()
+            } else {
+                real
+            }
+        });
+        let opts = options(&[
+            ("reconnectPeriod", 0.into()),
+            ("transformWsUrl", transform.into_js_value()),
+        ]);
+        let client = record(
+            connect("ws://127.0.0.1:9/nowhere".into(), opts).expect("connect"),
+            &log,
+        );
+        until(&log, "connect", |s| {
+            s.events.contains(&"connect".to_string())
+        })
+        .await;
+        assert_eq!(
+            *calls.borrow(),
+            vec!["ws://127.0.0.1:9/nowhere".to_string()]
+        );
+        JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+            .await
+            .unwrap();
+    }
+}

@@ -469,33 +469,42 @@ pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
         open_url(shared, inner, &url, epoch);
         return;
     };
-    match transform.call2(&JsValue::NULL, &url.as_str().into(), &inner.options_js) {
-        Ok(result) if result.has_type::<Promise>() => {
-            let weak = Rc::downgrade(shared);
-            let promise: Promise = result.unchecked_into();
-            wasm_bindgen_futures::spawn_local(async move {
-                let resolved = JsFuture::from(promise).await;
-                let Some(shared) = weak.upgrade() else { return };
-                with(&shared, |inner| {
-                    if inner.socket_epoch != epoch || inner.ended {
-                        return;
-                    }
-                    match resolved.ok().and_then(|v| v.as_string()) {
-                        Some(url) => open_url(&shared, inner, &url, epoch),
-                        None => fail_open(inner, "transformWsUrl's promise did not give a URL"),
-                    }
+    let options = inner.options_js.clone();
+    let weak = Rc::downgrade(shared);
+    // Called from a microtask, with no state borrowed: the function may use the client.
+    queue_microtask(move || {
+        let Some(shared) = weak.upgrade() else { return };
+        match transform.call2(&JsValue::NULL, &url.as_str().into(), &options) {
+            Ok(result) if result.has_type::<Promise>() => {
+                let promise: Promise = result.unchecked_into();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let url = JsFuture::from(promise)
+                        .await
+                        .ok()
+                        .and_then(|v| v.as_string());
+                    open_transformed(&shared, epoch, url);
                 });
-            });
+            }
+            Ok(result) => open_transformed(&shared, epoch, result.as_string()),
+            Err(e) => with(&shared, |inner| {
+                inner.emit("error", Array::of1(&e));
+                inner.session.handle_disconnected(now());
+            }),
         }
-        Ok(result) => match result.as_string() {
+    });
+}
+
+/// Opens the URL `transformWsUrl` gave, unless the attempt was abandoned meanwhile.
+fn open_transformed(shared: &Rc<Shared>, epoch: u64, url: Option<String>) {
+    with(shared, |inner| {
+        if inner.socket_epoch != epoch || inner.ended {
+            return;
+        }
+        match url {
             Some(url) => open_url(shared, inner, &url, epoch),
-            None => fail_open(inner, "transformWsUrl did not return a URL"),
-        },
-        Err(e) => {
-            inner.emit("error", Array::of1(&e));
-            inner.session.handle_disconnected(now());
+            None => fail_open(inner, "transformWsUrl did not give a URL"),
         }
-    }
+    });
 }
 
 fn fail_open(inner: &mut Inner, message: &str) {

@@ -27,6 +27,15 @@ function hex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
+// A decoded packet as readable text: bytes as hex, everything else as JSON.
+function describe(packet) {
+  return JSON.stringify(
+    packet,
+    (key, value) => (value instanceof Uint8Array ? hex(value) : value),
+    2,
+  );
+}
+
 function show(direction, title, meta, text) {
   const item = document.createElement("li");
   item.className = direction;
@@ -107,7 +116,7 @@ function connect() {
       return;
     }
     for (const packet of packets) {
-      show("in", packet.type, "decoded by wasm", packet.text);
+      show("in", packet.type, "decoded by wasm", describe(packet.packet));
       if (packet.type === "CONNACK") {
         setState("connected", "CONNACK received", "see the decoded packet below");
       }

@@ -2,8 +2,7 @@
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use js_sys::{Array, Object, Reflect};
@@ -64,18 +63,19 @@ impl PacketDecoder {
     }
 
     /// Feeds bytes as they arrive; returns every whole packet now available as
-    /// `{ type, text }` objects (`text` is a readable multi-line decoding).
+    /// `{ type, packet }` objects (`packet` in MQTT.js's shape, as `packetreceive` gives it).
     pub fn push(&mut self, bytes: &[u8]) -> Result<Array, JsValue> {
         self.framer
             .push(bytes)
             .map_err(|e| js_error("ERR_MALFORMED_PACKET", e))?;
         let out = Array::new();
+        let version = self.framer.version();
         while let Some(next) = self.framer.next_packet() {
             let packet = next.map_err(|e| js_error("ERR_MALFORMED_PACKET", e))?;
             let entry = Object::new();
-            let kind: String = packet.packet_type().name().into();
-            Reflect::set(&entry, &"type".into(), &kind.into())?;
-            Reflect::set(&entry, &"text".into(), &format!("{packet:#?}").into())?;
+            let object = super::convert::packet_object(&packet, version);
+            Reflect::set(&entry, &"type".into(), &packet.packet_type().name().into())?;
+            Reflect::set(&entry, &"packet".into(), &object)?;
             out.push(&entry);
         }
         Ok(out)

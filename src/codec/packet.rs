@@ -240,10 +240,8 @@ impl<'a> Packet<'a> {
     ) -> Result<usize, Error> {
         let v = self.effective_version(version);
         let body = self.body_len(v)?;
-        append_to_vec(out, body, |buf| {
-            encode_into(buf, self.packet_type(), self.header_flags(), body, |w| {
-                self.write_body(v, w)
-            })
+        body_to_vec(out, self.packet_type(), self.header_flags(), body, |w| {
+            self.write_body(v, w)
         })
     }
 
@@ -300,6 +298,19 @@ pub(crate) fn encode_into(
     write_body(&mut w)?;
     debug_assert_eq!(w.position(), total, "measured and written sizes differ");
     Ok(w.position())
+}
+
+/// Appends a whole packet (fixed header and body, as [`encode_into`] writes it) to `out`.
+pub(crate) fn body_to_vec(
+    out: &mut Vec<u8>,
+    t: PacketType,
+    flags: u8,
+    body: usize,
+    write_body: impl FnOnce(&mut Writer<'_>) -> Result<(), Error>,
+) -> Result<usize, Error> {
+    append_to_vec(out, body, |buf| {
+        encode_into(buf, t, flags, body, write_body)
+    })
 }
 
 /// Grows `out` by the packet's size and lets `encode` fill the new tail; on error `out` is

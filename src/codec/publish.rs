@@ -4,7 +4,7 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::error::Error;
-use super::packet::{append_to_vec, encode_into, total_len};
+use super::packet::{body_to_vec, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::topic::check_topic_name_chars;
@@ -101,10 +101,8 @@ impl<'a> Publish<'a> {
         out: &mut Vec<u8>,
     ) -> Result<usize, Error> {
         let body = self.body_len(version)?;
-        append_to_vec(out, body, |buf| {
-            encode_into(buf, PacketType::Publish, self.flags(), body, |w| {
-                self.write_body(version, w)
-            })
+        body_to_vec(out, PacketType::Publish, self.flags(), body, |w| {
+            self.write_body(version, w)
         })
     }
 

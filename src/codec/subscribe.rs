@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use super::ack_list;
 use super::error::Error;
-use super::packet::{append_to_vec, encode_into, total_len};
+use super::packet::{body_to_vec, total_len};
 use super::primitives::{check_str_out, prefixed_len, Reader, Writer};
 use super::properties::{Properties, PropertyContext};
 use super::reason_code::ReasonCode;
@@ -150,14 +150,9 @@ impl<'a> Subscribe<'a> {
         out: &mut Vec<u8>,
     ) -> Result<usize, Error> {
         let body = self.body_len(version)?;
-        append_to_vec(out, body, |buf| {
-            encode_into(
-                buf,
-                PacketType::Subscribe,
-                PacketType::Subscribe.required_flags(),
-                body,
-                |w| self.write_body(version, w),
-            )
+        let t = PacketType::Subscribe;
+        body_to_vec(out, t, t.required_flags(), body, |w| {
+            self.write_body(version, w)
         })
     }
 

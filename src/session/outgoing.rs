@@ -286,8 +286,18 @@ impl Session {
 
     /// The limits of the server of this connection, checked when a publish is sent (they
     /// may have changed since it was accepted, e.g. a new CONNACK on a reconnect).
-    fn check_server_limits(&self, publish: &Publish<'_>) -> Result<(), SessionError> {
-        let size = publish.encoded_len(self.opts.protocol)?;
+    /// Encoding refuses an oversize packet anyway (`after_encode`); `measure` checks the size
+    /// first, so that a publish that cannot fit fails before it takes a packet identifier.
+    fn check_server_limits(
+        &self,
+        publish: &Publish<'_>,
+        measure: bool,
+    ) -> Result<(), SessionError> {
+        let size = if measure {
+            publish.encoded_len(self.opts.protocol)?
+        } else {
+            0
+        };
         self.check_publish_allowed(publish.qos_pid.qos(), publish.retain, size)?;
         self.check_explicit_alias(publish)
     }
@@ -323,7 +333,7 @@ impl Session {
         let kind = match item {
             Pending::Publish { token, mut publish } => {
                 let qos = publish.qos_pid.qos();
-                if let Err(error) = self.check_server_limits(&publish) {
+                if let Err(error) = self.check_server_limits(&publish, true) {
                     self.events.push_back(Event::PublishFailed { token, error });
                     return;
                 }
@@ -417,7 +427,7 @@ impl Session {
         // carries nothing to check.
         if let FlowKind::Publish { publish, stage, .. } = &flow.kind {
             if *stage != Awaiting::PubComp {
-                if let Err(e) = self.check_server_limits(publish) {
+                if let Err(e) = self.check_server_limits(publish, false) {
                     self.drop_flow(pid, flow, e);
                     return;
                 }
@@ -516,13 +526,10 @@ impl Session {
         }
     }
 
+    /// Encodes once; `after_encode` refuses (and takes back) a packet over the server's
+    /// Maximum Packet Size.
     fn encode_publish(&mut self, publish: &Publish<'_>) -> Result<(), SessionError> {
         let start = self.tx.len();
-        let len = publish.encoded_len(self.opts.protocol)?;
-        let max = self.server.maximum_packet_size;
-        if len > max as usize {
-            return Err(SessionError::PacketTooLarge { size: len, max });
-        }
         let written = publish.encode_to_vec(self.opts.protocol, &mut self.tx)?;
         self.after_encode(start, written)
     }

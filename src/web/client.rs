@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::codec::{
     Framer, Properties, QoS, ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions,
 };
-use crate::session::{Message, SessionError, State};
+use crate::session::{Message, State};
 
 use super::convert::{bytes_from, string_from};
 use super::delivery;
@@ -620,10 +620,4 @@ pub fn connect(url: JsValue, options: JsValue) -> Result<MqttClient, JsValue> {
         None => (String::new(), url),
     };
     MqttClient::create(&url, &options)
-}
-
-impl From<SessionError> for JsValue {
-    fn from(e: SessionError) -> JsValue {
-        session_error(&e)
-    }
 }

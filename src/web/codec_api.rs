@@ -8,17 +8,12 @@ use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::errors::{js_error, ErrorCode};
 use crate::codec::{Connect, Framer, Packet, Properties, ProtocolVersion};
 
-fn js_error(code: &str, message: impl core::fmt::Display) -> JsValue {
-    let err = js_sys::Error::new(&message.to_string());
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = Reflect::set(&err, &"code".into(), &code.into());
-    err.into()
-}
-
 fn version_of(level: u8) -> Result<ProtocolVersion, JsValue> {
-    ProtocolVersion::from_level(level).map_err(|e| js_error("ERR_INVALID_OPTION", e))
+    ProtocolVersion::from_level(level)
+        .map_err(|e| js_error(ErrorCode::InvalidOption, &e.to_string()))
 }
 
 /// Encodes a clean-start CONNECT for protocol level 3, 4 or 5 (MQTT 3.1, 3.1.1, 5.0).
@@ -42,7 +37,7 @@ pub fn encode_connect(
     let mut out = Vec::new();
     connect
         .encode_to_vec(protocol, &mut out)
-        .map_err(|e| js_error("ERR_ENCODE", e))?;
+        .map_err(|e| js_error(ErrorCode::Encode, &e.to_string()))?;
     Ok(out)
 }
 
@@ -67,11 +62,11 @@ impl PacketDecoder {
     pub fn push(&mut self, bytes: &[u8]) -> Result<Array, JsValue> {
         self.framer
             .push(bytes)
-            .map_err(|e| js_error("ERR_MALFORMED_PACKET", e))?;
+            .map_err(|e| js_error(ErrorCode::MalformedPacket, &e.to_string()))?;
         let out = Array::new();
         let version = self.framer.version();
         while let Some(next) = self.framer.next_packet() {
-            let packet = next.map_err(|e| js_error("ERR_MALFORMED_PACKET", e))?;
+            let packet = next.map_err(|e| js_error(ErrorCode::MalformedPacket, &e.to_string()))?;
             let entry = Object::new();
             let object = super::convert::packet_object(&packet, version);
             Reflect::set(&entry, &"type".into(), &packet.packet_type().name().into())?;

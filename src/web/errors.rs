@@ -17,6 +17,10 @@ pub(crate) enum ErrorCode {
     NonBinaryFrame,
     /// The WebSocket could not be created (bad URL).
     WebSocket,
+    /// A packet the application asked to encode breaks a rule (codec API).
+    Encode,
+    /// Bytes that are not a well-formed MQTT packet (codec API).
+    MalformedPacket,
 }
 
 impl ErrorCode {
@@ -25,6 +29,8 @@ impl ErrorCode {
             ErrorCode::InvalidOption => "ERR_INVALID_OPTION",
             ErrorCode::NonBinaryFrame => "ERR_NON_BINARY_FRAME",
             ErrorCode::WebSocket => "ERR_WEBSOCKET",
+            ErrorCode::Encode => "ERR_ENCODE",
+            ErrorCode::MalformedPacket => "ERR_MALFORMED_PACKET",
         }
     }
 }

@@ -1,22 +1,25 @@
-// Bundles the demo page: www/index.js (+ the wasm package in pkg/) -> www/dist.
-// `npm start` builds pkg/ first (scripts/build.sh), then runs this.
+// Bundles the demo page: www/main.js (+ the wasm package in pkg/) -> www/dist, with
+// www/index.html and www/style.css copied beside it. `npm start` builds pkg/ first
+// (scripts/build.sh), then runs this.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const htmlTemplate = path.join(here, "www", "index.html");
+const STATIC = ["index.html", "style.css"].map((f) => path.join(here, "www", f));
 
-// Copies www/index.html into the output, so no HTML plugin dependency is needed.
-class EmitIndexHtml {
+// Copies the static files into the output, so no HTML or CSS plugin dependency is needed.
+class EmitStatic {
   apply(compiler) {
     const { Compilation, sources } = compiler.webpack;
-    compiler.hooks.thisCompilation.tap("EmitIndexHtml", (compilation) => {
+    compiler.hooks.thisCompilation.tap("EmitStatic", (compilation) => {
       compilation.hooks.processAssets.tap(
-        { name: "EmitIndexHtml", stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        { name: "EmitStatic", stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
         () => {
-          compilation.fileDependencies.add(htmlTemplate);
-          compilation.emitAsset("index.html", new sources.RawSource(fs.readFileSync(htmlTemplate)));
+          for (const file of STATIC) {
+            compilation.fileDependencies.add(file);
+            compilation.emitAsset(path.basename(file), new sources.RawSource(fs.readFileSync(file)));
+          }
         },
       );
     });
@@ -25,18 +28,20 @@ class EmitIndexHtml {
 
 export default {
   mode: "production",
-  entry: "./www/index.js",
+  entry: "./www/main.js",
   output: {
     path: path.join(here, "www", "dist"),
-    filename: "index.js",
+    filename: "main.js",
     webassemblyModuleFilename: "[hash].wasm",
     clean: true,
   },
   resolve: {
-    alias: { wasmqtt$: path.join(here, "pkg", "wasmqtt.js") },
+    // `import { connect } from "wasmqtt"` resolves to pkg/ through its package.json, as it
+    // would after `npm install ./pkg`.
+    alias: { wasmqtt: path.join(here, "pkg") },
   },
   experiments: { asyncWebAssembly: true },
   // The .wasm is the point of the page; its size is reported by scripts/build.sh instead.
   performance: { hints: false },
-  plugins: [new EmitIndexHtml()],
+  plugins: [new EmitStatic()],
 };

@@ -108,4 +108,4 @@ section "TypeScript declarations"
 node_modules/.bin/tsc -p js/tsconfig.json
 
 section "page and interop tests (headless Chromium, mosquitto and aedes on loopback, MQTT.js peer)"
-run node node --test --test-concurrency=1 tests/page/ tests/interop/
+run node node --test --test-concurrency=1 tests/page/ tests/interop/ tests/demo/

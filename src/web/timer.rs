@@ -3,8 +3,8 @@
 //! users report in its issues 1257, 1577, 2053); a Worker's timers are not throttled, so the
 //! default runs them in a small shared Worker, with the page's own timers as the fallback.
 
+use crate::session::sorted_map::SortedMap;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use core::cell::RefCell;
 use std::thread_local;
 
@@ -23,7 +23,7 @@ onmessage = (e) => { const [op, id, ms] = e.data;\
 struct WorkerTimers {
     worker: Worker,
     next_id: u32,
-    callbacks: BTreeMap<u32, Box<dyn FnOnce()>>,
+    callbacks: SortedMap<u32, Box<dyn FnOnce()>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -58,7 +58,7 @@ fn start_worker() -> Option<WorkerTimers> {
     Some(WorkerTimers {
         worker,
         next_id: 0,
-        callbacks: BTreeMap::new(),
+        callbacks: SortedMap::new(),
         _on_message: on_message,
     })
 }

@@ -385,6 +385,9 @@ impl MqttClient {
         });
         let weak = Rc::downgrade(&self.shared);
         let remove = Closure::once_into_js(move || {
+            if super::panic::happened() {
+                return;
+            }
             if let Some(shared) = weak.upgrade() {
                 shared.inner.borrow_mut().routes.remove_handler(id);
             }

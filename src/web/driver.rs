@@ -181,7 +181,11 @@ pub(crate) fn with_batched<R>(shared: &Rc<Shared>, f: impl FnOnce(&mut Inner) ->
 
 /// Runs `f` in a microtask: after the current JavaScript task, before any other event.
 pub(crate) fn queue_microtask(f: impl FnOnce() + 'static) {
-    let task = Closure::once_into_js(f);
+    let task = Closure::once_into_js(move || {
+        if !super::panic::happened() {
+            f()
+        }
+    });
     // `Promise.resolve().then(task)`, called through Reflect: the function form of `then`.
     let promise = Promise::resolve(&JsValue::UNDEFINED);
     if let Ok(then) = js_sys::Reflect::get(&promise, &"then".into()) {

@@ -43,6 +43,9 @@ fn start_worker() -> Option<WorkerTimers> {
     let worker = worker?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
         let Some(id) = e.data().as_f64() else { return };
+        if super::panic::happened() {
+            return;
+        }
         let callback = WORKER.with(|w| {
             w.borrow_mut()
                 .as_mut()
@@ -90,7 +93,11 @@ impl Timer {
             }
         }
         match f {
-            Some(f) => Timer::Native(Timeout::new(ms, f)),
+            Some(f) => Timer::Native(Timeout::new(ms, move || {
+                if !super::panic::happened() {
+                    f()
+                }
+            })),
             // `f` is only taken once the Worker has the timer, which returned above.
             None => Timer::Worker(0),
         }

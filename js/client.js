@@ -12,6 +12,10 @@
 //   still do something, as an MQTT.js client does through its socket. Once `end` is emitted,
 //   the dispatchers are removed, so an ended client nobody references can be collected (and the
 //   wasm side freed); `reconnect()` puts them back.
+// - A Rust panic (a bug; none is known) traps the wasm module and leaves the client state
+//   unusable. The module tells this shell (`setPanicHandler`), which emits `error` (code
+//   `ERR_PANIC`) and `close` on every live client, and from then on answers calls with that
+//   error without entering the wasm module, so the page lives on.
 // - `connectAsync`, and the module shape `import mqtt from "wasmqtt"; mqtt.connect(...)`.
 import * as wasm from "./wasmqtt.js";
 
@@ -30,6 +34,28 @@ const EAGER_EVENTS = [
 ];
 
 const TOKEN = Symbol("wasmqtt.MqttClient");
+
+/** Clients holding dispatchers in the wasm module: those to tell of a panic. */
+const live = new Set();
+let panicHandlerSet = false;
+/** Whether the wasm module panicked: no new client may use it. */
+let panicked = false;
+
+function panicError() {
+  const error = new Error("wasmqtt stopped after an internal error (a Rust panic)");
+  error.code = "ERR_PANIC";
+  return error;
+}
+
+/** Called (in a microtask) if the wasm module panics. */
+function onPanic(message) {
+  panicked = true;
+  const error = new Error(`wasmqtt stopped after an internal error (a Rust panic): ${message}`);
+  error.code = "ERR_PANIC";
+  const clients = [...live];
+  live.clear();
+  for (const client of clients) client._panicked(error);
+}
 
 function report(error) {
   if (typeof globalThis.reportError === "function") globalThis.reportError(error);
@@ -57,6 +83,8 @@ export class MqttClient {
   #attached = false;
   /** Whether the wasm client has our `message` dispatcher. */
   #messageRegistered = false;
+  /** After a panic of the wasm module: the error every call answers with. */
+  #dead = null;
 
   constructor(token, handle) {
     if (token !== TOKEN) {
@@ -71,6 +99,7 @@ export class MqttClient {
     if (this.#attached) return;
     for (const event of EAGER_EVENTS) this.#h.on(event, this.#dispatcher(event));
     this.#attached = true;
+    live.add(this);
     this.#syncMessage();
   }
 
@@ -83,6 +112,7 @@ export class MqttClient {
       if (!this.#attached || !this.#h.disconnected) return;
       this.#h.removeAllListeners();
       this.#attached = false;
+      live.delete(this);
       this.#messageRegistered = false;
     });
   }
@@ -92,6 +122,7 @@ export class MqttClient {
    * none is left: meanwhile messages wait in the wasm client's queue.
    */
   #syncMessage() {
+    if (this.#dead) return;
     const want = this.#attached && this.listenerCount("message") > 0;
     if (want === this.#messageRegistered) return;
     this.#messageRegistered = want;
@@ -216,19 +247,58 @@ export class MqttClient {
     return [...this.#listeners].filter(([, l]) => l.length > 0).map(([name]) => name);
   }
 
+  /** The module panicked (see the header): `error` and `close`, then every call fails. */
+  _panicked(error) {
+    this.#dead = error;
+    this.#attached = false;
+    this.#dispatch("error", [error]);
+    this.#dispatch("close", []);
+  }
+
+  /** After a panic: the callback (the last function argument) gets the error; true if dead. */
+  #refuse(args) {
+    if (!this.#dead) return false;
+    const callback = [...args].reverse().find((a) => typeof a === "function");
+    if (callback) queueMicrotask(() => callback.call(this, this.#dead));
+    return true;
+  }
+
+  /** After a panic: the rejected Promise of an `...Async` call, or null while alive. */
+  #rejected() {
+    return this.#dead ? Promise.reject(this.#dead) : null;
+  }
+
   /**
    * `publish(topic, message, [options], [callback])`; options `qos`, `retain`, `dup`,
    * `properties`; `callback(error, packet)` once QoS 0 is written, QoS 1 acknowledged, QoS 2
    * completed.
    */
   publish(topic, message, opts, callback) {
-    this.#h.publish(topic, message, opts, callback);
+    if (!this.#refuse([opts, callback])) this.#h.publish(topic, message, opts, callback);
     return this;
   }
 
   /** `publishAsync(topic, message, [options])`: a Promise of the acknowledgement. */
   publishAsync(topic, message, opts) {
-    return this.#h.publishAsync(topic, message, opts);
+    return this.#rejected() ?? this.#h.publishAsync(topic, message, opts);
+  }
+
+  /**
+   * `onMessage(filter, handler)` (wasmqtt): calls `handler(topic, payload, packet)` for each
+   * message whose topic matches `filter`; returns a function that removes the handler.
+   */
+  onMessage(filter, handler) {
+    if (this.#dead) throw this.#dead;
+    return this.#h.onMessage(filter, handler);
+  }
+
+  /**
+   * `messages([filter])` (wasmqtt): an async iterator of `{ topic, payload, packet }` pulled
+   * from the bounded inbound queue: `for await (const m of client.messages("sensors/#"))`.
+   */
+  messages(filter) {
+    if (this.#dead) throw this.#dead;
+    return this.#h.messages(filter);
   }
 
   /**
@@ -236,24 +306,24 @@ export class MqttClient {
    * `callback(error, granted)` with `{topic, qos}` per filter (`qos` 128 or above: refused).
    */
   subscribe(topic, opts, callback) {
-    this.#h.subscribe(topic, opts, callback);
+    if (!this.#refuse([opts, callback])) this.#h.subscribe(topic, opts, callback);
     return this;
   }
 
   /** `subscribeAsync(topic, [options])`: a Promise of the granted list. */
   subscribeAsync(topic, opts) {
-    return this.#h.subscribeAsync(topic, opts);
+    return this.#rejected() ?? this.#h.subscribeAsync(topic, opts);
   }
 
   /** `unsubscribe(topic | topics, [options], [callback])`. */
   unsubscribe(topic, opts, callback) {
-    this.#h.unsubscribe(topic, opts, callback);
+    if (!this.#refuse([opts, callback])) this.#h.unsubscribe(topic, opts, callback);
     return this;
   }
 
   /** `unsubscribeAsync(topic, [options])`. */
   unsubscribeAsync(topic, opts) {
-    return this.#h.unsubscribeAsync(topic, opts);
+    return this.#rejected() ?? this.#h.unsubscribeAsync(topic, opts);
   }
 
   /**
@@ -261,17 +331,18 @@ export class MqttClient {
    * `force`), and no reconnect.
    */
   end(force, opts, callback) {
-    this.#h.end(force, opts, callback);
+    if (!this.#refuse([force, opts, callback])) this.#h.end(force, opts, callback);
     return this;
   }
 
   /** `endAsync([force], [options])`. */
   endAsync(force, opts) {
-    return this.#h.endAsync(force, opts);
+    return this.#rejected() ?? this.#h.endAsync(force, opts);
   }
 
   /** Connects again now: after `end()`, after a failure, or to skip the backoff wait. */
   reconnect() {
+    if (this.#dead) throw this.#dead;
     this.#attach();
     this.#h.reconnect();
     return this;
@@ -282,28 +353,29 @@ export class MqttClient {
    * starts again with `reconnect()`; on one, this does nothing.)
    */
   connect() {
+    if (this.#dead) throw this.#dead;
     this.#h.connect();
     return this;
   }
 
   /** Whether CONNACK accepted the current connection. */
   get connected() {
-    return this.#h.connected;
+    return !this.#dead && this.#h.connected;
   }
 
   /** Whether the client is between a lost connection and the next CONNACK. */
   get reconnecting() {
-    return this.#h.reconnecting;
+    return !this.#dead && this.#h.reconnecting;
   }
 
-  /** Whether `end()` completed. */
+  /** Whether `end()` completed (or the module panicked). */
   get disconnected() {
-    return this.#h.disconnected;
+    return !!this.#dead || this.#h.disconnected;
   }
 
   /** Whether `end()` waits for in-flight messages. */
   get disconnecting() {
-    return this.#h.disconnecting;
+    return !this.#dead && this.#h.disconnecting;
   }
 
   /** The options given to `connect`, with the client id in force. */
@@ -313,6 +385,7 @@ export class MqttClient {
 
   /** Flow-control figures: queue depths and drops, inflight each way, bytes. */
   stats() {
+    if (this.#dead) throw this.#dead;
     return this.#h.stats();
   }
 }
@@ -322,6 +395,13 @@ export class MqttClient {
  * once (unless `manualConnect`) and reconnects after `reconnectPeriod` ms (0: never).
  */
 export function connect(url, options) {
+  if (!panicHandlerSet) {
+    // Here rather than at load: without a bundler the module is instantiated after this file
+    // is evaluated.
+    wasm.setPanicHandler(onPanic);
+    panicHandlerSet = true;
+  }
+  if (panicked) throw panicError();
   return new MqttClient(TOKEN, wasm.connect(url, options));
 }
 

@@ -41,6 +41,7 @@ export interface MqttError extends Error {
     | "ERR_TOPIC_ALIAS_NOT_ALLOWED"
     | "ERR_REJECTED"
     | "ERR_INVALID_STATE"
+    | "ERR_PANIC"
     | (string & {});
   /** The reason code the server gave (CONNACK refusals, DISCONNECT, rejected operations). */
   reasonCode?: number;
@@ -411,6 +412,16 @@ export class MqttClient {
   readonly options: IClientOptions & { clientId: string };
   /** Queue depths and drops, in-flight counts, bytes. */
   stats(): ClientStats;
+  /**
+   * Calls `handler(topic, payload, packet)` for each message whose topic matches `filter`
+   * (wasmqtt); returns a function that removes the handler.
+   */
+  onMessage(filter: string, handler: (topic: string, payload: Payload, packet: IPublishPacket) => void): () => void;
+  /**
+   * An async iterator of the messages matching `filter` (all when omitted), pulled from the
+   * bounded inbound queue (wasmqtt): `for await (const m of client.messages("sensors/#"))`.
+   */
+  messages(filter?: string): AsyncIterableIterator<{ topic: string; payload: Payload; packet: IPublishPacket }>;
 }
 
 /** A client that connects to `url` (`ws://` or `wss://`) at once, unless `manualConnect`. */

@@ -22,6 +22,14 @@ const options: IClientOptions = {
 
 const client: MqttClient = connect("ws://127.0.0.1:9001/mqtt", options);
 const same: MqttClient = mqtt.connect("ws://127.0.0.1:9001/mqtt");
+const removeHandler: () => void = client.onMessage("sensors/#", (topic, payload, packet) =>
+  console.log(topic, payload.toString(), packet.qos),
+);
+removeHandler();
+async function pull(): Promise<void> {
+  for await (const m of client.messages("sensors/#")) console.log(m.topic, m.payload.toString(), m.packet.retain);
+}
+void pull;
 
 client
   .on("connect", (connack) => {

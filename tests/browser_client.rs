@@ -207,6 +207,42 @@ async fn unknown_option_is_an_error_naming_it() {
 }
 
 #[wasm_bindgen_test]
+async fn ill_typed_options_are_errors_naming_the_option_by_its_path() {
+    let will = options(&[("topic", "t".into()), ("qos", 3.into())]);
+    let queue = options(&[("policy", "lifo".into())]);
+    let receive_max = options(&[("receiveMaximum", 70_000.into())]);
+    let user = options(&[("a", 1.into())]);
+    let user_properties = options(&[("userProperties", user.into())]);
+    let cases: Vec<(JsValue, &str)> =
+        vec![
+        (options(&[("keepalive", "10".into())]), "option keepalive must be a whole number"),
+        (options(&[("keepalive", 1.5.into())]), "not 1.5"),
+        (options(&[("clean", 1.into())]), "option clean must be true or false"),
+        (options(&[("will", will.into())]), "option will.qos must be a whole number from 0 to 2"),
+        (options(&[("inboundQueue", queue.into())]), "inboundQueue.policy \"lifo\""),
+        (
+            options(&[("properties", receive_max.into())]),
+            "option properties.receiveMaximum must be a whole number from 0 to 65535, not 70000",
+        ),
+        (
+            options(&[("properties", user_properties.into())]),
+            "properties.userProperties.a must be a string",
+        ),
+        (options(&[("transformWsUrl", "x".into())]), "option transformWsUrl must be a function"),
+        ("not an object".into(), "options must be an object"),
+    ];
+    for (opts, expected) in cases {
+        let err = connect(BROKER.into(), opts).err().expect("refused");
+        let message = get(&err, "message").as_string().unwrap();
+        assert!(message.contains(expected), "{message:?} lacks {expected:?}");
+        assert_eq!(
+            get(&err, "code").as_string().as_deref(),
+            Some("ERR_INVALID_OPTION")
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 async fn refused_connection_emits_error_with_reason() {
     // An authentication method mosquitto has no plugin for: CONNACK 0x8C.
     let log = Log::default();

@@ -1,7 +1,9 @@
 //! The bounded queue between decoded messages and the application, with the policy the
 //! application chose for when it is full.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
+
+use super::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -47,7 +49,7 @@ pub(crate) struct InboundQueue {
     limits: QueueLimits,
     policy: InboundPolicy,
     /// For `LatestPerTopic`: where each topic's message is.
-    by_topic: BTreeMap<String, u64>,
+    by_topic: SortedMap<String, u64>,
 }
 
 impl InboundQueue {
@@ -59,7 +61,7 @@ impl InboundQueue {
             bytes: 0,
             limits,
             policy,
-            by_topic: BTreeMap::new(),
+            by_topic: SortedMap::new(),
         }
     }
 

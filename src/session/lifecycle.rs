@@ -119,7 +119,7 @@ impl Session {
         for item in queued {
             self.fail(item, SessionError::Closed);
         }
-        let mut flows: Vec<Flow> = core::mem::take(&mut self.flows).into_values().collect();
+        let mut flows: Vec<Flow> = self.flows.drain().map(|(_, f)| f).collect();
         flows.sort_unstable_by_key(|f| f.seq);
         for flow in flows {
             self.fail(flow.into_pending(), SessionError::Closed);

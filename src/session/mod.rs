@@ -30,12 +30,14 @@ mod options;
 mod outbound_queue;
 mod outgoing;
 mod packet_ids;
+pub(crate) mod sorted_map;
 mod stats;
 mod subscriptions;
 mod topic_alias;
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+use sorted_map::{SortedMap, SortedSet};
 
 use crate::codec::{Framer, Packet, ProtocolVersion, QoS, MAX_PACKET_SIZE};
 
@@ -126,11 +128,11 @@ pub struct Session {
 
     // Session state, kept across connections.
     pids: PacketIds,
-    flows: BTreeMap<u16, Flow>,
+    flows: SortedMap<u16, Flow>,
     next_seq: u64,
-    incoming_qos2: BTreeMap<u16, InQos2>,
+    incoming_qos2: SortedMap<u16, InQos2>,
     /// QoS 1/2 messages received on this connection and not yet acknowledged.
-    unacked_in: BTreeSet<u16>,
+    unacked_in: SortedSet<u16>,
     /// The Receive Maximum we announced on this connection.
     announced_receive_maximum: u16,
     /// Counts sessions: a new one starts when the server has none for us.
@@ -139,7 +141,7 @@ pub struct Session {
     transport_open: bool,
     outbound: OutboundQueue,
     inbound: InboundQueue,
-    subscriptions: BTreeMap<alloc::string::String, Remembered>,
+    subscriptions: SortedMap<alloc::string::String, Remembered>,
 
     // Reconnecting.
     backoff: Backoff,
@@ -171,16 +173,16 @@ impl Session {
             in_aliases: IncomingAliases::default(),
             write_blocked: false,
             pids: PacketIds::default(),
-            flows: BTreeMap::new(),
+            flows: SortedMap::new(),
             next_seq: 0,
-            incoming_qos2: BTreeMap::new(),
-            unacked_in: BTreeSet::new(),
+            incoming_qos2: SortedMap::new(),
+            unacked_in: SortedSet::new(),
             announced_receive_maximum: u16::MAX,
             generation: 0,
             transport_open: false,
             outbound: OutboundQueue::new(opts.outbound_limits, opts.outbound_policy),
             inbound: InboundQueue::new(opts.inbound_limits, opts.inbound_policy),
-            subscriptions: BTreeMap::new(),
+            subscriptions: SortedMap::new(),
             backoff: Backoff::new(opts.reconnect.clone()),
             jitter: Jitter::new(opts.random_seed),
             reconnect_at: None,

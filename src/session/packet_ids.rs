@@ -1,13 +1,13 @@
 //! Packet identifier allocation: unique among those in flight [MQTT-2.2.1-3].
 
-use alloc::collections::BTreeSet;
+use super::sorted_map::SortedSet;
 
 use crate::codec::Pid;
 
 /// Hands out identifiers in increasing order (wrapping), skipping those in use.
 #[derive(Debug, Clone, Default)]
 pub struct PacketIds {
-    in_use: BTreeSet<u16>,
+    in_use: SortedSet<u16>,
     last: u16,
 }
 

@@ -1,7 +1,7 @@
 //! SUBSCRIBE and UNSUBSCRIBE, their acknowledgements, and the subscriptions remembered to
 //! renew them when a reconnect finds no session.
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -155,18 +155,17 @@ impl Session {
     /// The SUBSCRIBE packets that renew every remembered subscription: one per subscription
     /// identifier, since a SUBSCRIBE carries at most one.
     pub(super) fn resubscribe_packets(&self) -> Vec<Subscribe<'static>> {
-        let mut groups: BTreeMap<Option<u32>, Vec<SubscribeFilter<'static>>> = BTreeMap::new();
-        for (filter, r) in &self.subscriptions {
+        let mut groups: SortedMap<Option<u32>, Vec<SubscribeFilter<'static>>> = SortedMap::new();
+        for (filter, r) in self.subscriptions.iter() {
             groups
-                .entry(r.subscription_identifier)
-                .or_default()
+                .get_or_insert_with(r.subscription_identifier, Vec::new)
                 .push(SubscribeFilter {
                     filter: filter.clone().into(),
                     options: r.options,
                 });
         }
         groups
-            .into_iter()
+            .drain()
             .map(|(id, filters)| Subscribe {
                 pid: Pid::MIN,
                 properties: Properties {

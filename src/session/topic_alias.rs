@@ -1,7 +1,7 @@
 //! Topic aliases (MQTT 5, section 3.3.2.3.4), both ways. Aliases live for one network
 //! connection only [MQTT-3.3.2-7].
 
-use alloc::collections::BTreeMap;
+use super::sorted_map::SortedMap;
 use alloc::string::String;
 
 /// Outgoing aliases: topics we publish to, mapped to at most the server's Topic Alias
@@ -9,8 +9,8 @@ use alloc::string::String;
 #[derive(Debug, Clone, Default)]
 pub struct OutgoingAliases {
     maximum: u16,
-    by_topic: BTreeMap<String, (u16, u64)>,
-    by_alias: BTreeMap<u16, String>,
+    by_topic: SortedMap<String, (u16, u64)>,
+    by_alias: SortedMap<u16, String>,
     clock: u64,
 }
 
@@ -87,7 +87,7 @@ impl OutgoingAliases {
 #[derive(Debug, Clone, Default)]
 pub struct IncomingAliases {
     maximum: u16,
-    topics: BTreeMap<u16, String>,
+    topics: SortedMap<u16, String>,
 }
 
 /// Why an incoming alias could not be used.

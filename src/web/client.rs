@@ -17,7 +17,7 @@ use super::delivery;
 use super::driver::{self, Done, Inner, Shared, Waiting};
 use super::emitter::Emitter;
 use super::errors::{js_error, session_error, ErrorCode};
-use super::options::{self, JsProperties};
+use super::options;
 
 /// An MQTT client, with MQTT.js's methods, events and options.
 #[wasm_bindgen]
@@ -59,17 +59,7 @@ fn qos_of(v: &JsValue, what: &str) -> Result<QoS, JsValue> {
 }
 
 fn js_properties(v: &JsValue) -> Result<Properties<'static>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Properties::default());
-    }
-    options::check_keys(v, options::KNOWN_PROPERTIES, "properties.")?;
-    let p: JsProperties = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
-        js_error(
-            ErrorCode::InvalidOption,
-            &alloc::format!("invalid properties: {e}"),
-        )
-    })?;
-    Ok(p.into_properties())
+    options::properties(v.clone(), "properties.")
 }
 
 fn promise_parts() -> (Promise, Done) {
@@ -395,6 +385,9 @@ impl MqttClient {
         });
         let weak = Rc::downgrade(&self.shared);
         let remove = Closure::once_into_js(move || {
+            if super::panic::happened() {
+                return;
+            }
             if let Some(shared) = weak.upgrade() {
                 shared.inner.borrow_mut().routes.remove_handler(id);
             }

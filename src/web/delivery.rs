@@ -163,8 +163,22 @@ pub(crate) fn iterator_object(
     close: impl FnMut() -> js_sys::Promise + 'static,
 ) -> Object {
     let o = Object::new();
-    let next = Closure::<dyn FnMut() -> js_sys::Promise>::new(next).into_js_value();
-    let close = Closure::<dyn FnMut() -> js_sys::Promise>::new(close).into_js_value();
+    let mut next = next;
+    let next = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
+        if super::panic::happened() {
+            return js_sys::Promise::reject(&super::panic::error());
+        }
+        next()
+    })
+    .into_js_value();
+    let mut close = close;
+    let close = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
+        if super::panic::happened() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
+        close()
+    })
+    .into_js_value();
     let this = o.clone();
     let me = Closure::<dyn FnMut() -> JsValue>::new(move || this.clone().into()).into_js_value();
     let _ = Reflect::set(&o, &"next".into(), &next);

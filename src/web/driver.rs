@@ -3,7 +3,7 @@
 //! WebSocket message, events become JavaScript callbacks (called with no borrow held, so
 //! they may call the client again), and one timer is armed for the next deadline.
 
-use alloc::collections::BTreeMap;
+use crate::session::sorted_map::SortedMap;
 use alloc::rc::{Rc, Weak};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -95,7 +95,7 @@ pub(crate) struct Inner {
     socket_epoch: u64,
     server_index: usize,
     timer: Option<(u64, Timer)>,
-    pub(crate) waiting: BTreeMap<Token, (Waiting, Done)>,
+    pub(crate) waiting: SortedMap<Token, (Waiting, Done)>,
     pub(crate) end_callbacks: Vec<Done>,
     /// `end()` without force: DISCONNECT once nothing is in flight.
     pub(crate) ending: Option<(ReasonCode, Properties<'static>)>,
@@ -122,7 +122,7 @@ impl Inner {
             socket_epoch: 0,
             server_index: 0,
             timer: None,
-            waiting: BTreeMap::new(),
+            waiting: SortedMap::new(),
             end_callbacks: Vec::new(),
             ending: None,
             ended: false,
@@ -181,7 +181,11 @@ pub(crate) fn with_batched<R>(shared: &Rc<Shared>, f: impl FnOnce(&mut Inner) ->
 
 /// Runs `f` in a microtask: after the current JavaScript task, before any other event.
 pub(crate) fn queue_microtask(f: impl FnOnce() + 'static) {
-    let task = Closure::once_into_js(f);
+    let task = Closure::once_into_js(move || {
+        if !super::panic::happened() {
+            f()
+        }
+    });
     // `Promise.resolve().then(task)`, called through Reflect: the function form of `then`.
     let promise = Promise::resolve(&JsValue::UNDEFINED);
     if let Ok(then) = js_sys::Reflect::get(&promise, &"then".into()) {

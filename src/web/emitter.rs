@@ -1,6 +1,6 @@
 //! Listeners by event name, with MQTT.js's (Node EventEmitter's) `on`, `once`, `off`.
 
-use alloc::collections::BTreeMap;
+use crate::session::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -10,15 +10,14 @@ use wasm_bindgen::JsValue;
 
 #[derive(Default)]
 pub(crate) struct Emitter {
-    listeners: RefCell<BTreeMap<String, Vec<(Function, bool)>>>,
+    listeners: RefCell<SortedMap<String, Vec<(Function, bool)>>>,
 }
 
 impl Emitter {
     pub(crate) fn add(&self, event: &str, f: Function, once: bool) {
         self.listeners
             .borrow_mut()
-            .entry(event.into())
-            .or_default()
+            .get_or_insert_with(event.into(), Vec::new)
             .push((f, once));
     }
 

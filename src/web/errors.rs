@@ -21,6 +21,8 @@ pub(crate) enum ErrorCode {
     Encode,
     /// Bytes that are not a well-formed MQTT packet (codec API).
     MalformedPacket,
+    /// The library panicked (a bug): its clients have stopped.
+    Panic,
 }
 
 impl ErrorCode {
@@ -31,6 +33,7 @@ impl ErrorCode {
             ErrorCode::WebSocket => "ERR_WEBSOCKET",
             ErrorCode::Encode => "ERR_ENCODE",
             ErrorCode::MalformedPacket => "ERR_MALFORMED_PACKET",
+            ErrorCode::Panic => "ERR_PANIC",
         }
     }
 }

@@ -9,8 +9,10 @@ mod driver;
 mod emitter;
 mod errors;
 mod options;
+mod panic;
 mod socket;
 mod timer;
 
 pub use client::{connect, MqttClient};
 pub use codec_api::{encode_connect, PacketDecoder};
+pub use panic::{panic_for_test, set_panic_handler};

@@ -1,204 +1,23 @@
 //! Connect options as MQTT.js names them, with MQTT.js's defaults, read from a JavaScript
 //! object; unknown or ill-typed options are an error naming the option.
+//!
+//! Read by hand with `Reflect` rather than through serde: the generic deserializers were
+//! about a tenth of the wasm module, and reading field by field names the failing option.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use js_sys::{Function, Object, Reflect};
-use serde::Deserialize;
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::codec::{PayloadFormat, Properties, ProtocolVersion, QoS, Will};
 use crate::session::{BackoffOptions, InboundPolicy, OutboundPolicy, QueueLimits, SessionOptions};
 
+use super::convert::bytes_from;
 use super::errors::{js_error, ErrorCode};
 
-/// Text or bytes, as MQTT.js accepts for payloads and passwords: a string (sent as UTF-8)
-/// or any bytes (a Uint8Array or Buffer, or an array of numbers).
-#[derive(Debug, Clone)]
-pub(crate) enum Bytes {
-    Text(String),
-    Raw(Vec<u8>),
-}
-
-impl<'de> Deserialize<'de> for Bytes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Bytes;
-            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str("a string or bytes")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Bytes, E> {
-                Ok(Bytes::Text(v.into()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Bytes, E> {
-                Ok(Bytes::Text(v))
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
-                Ok(Bytes::Raw(v.to_vec()))
-            }
-            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Bytes, E> {
-                Ok(Bytes::Raw(v))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Bytes, A::Error> {
-                let mut out = Vec::new();
-                while let Some(b) = seq.next_element::<u8>()? {
-                    out.push(b);
-                }
-                Ok(Bytes::Raw(out))
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
-}
-
-/// User properties in the order the object lists them (MQTT.js sends them in that order;
-/// the order is kept end to end [MQTT-3.3.2-18]).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct UserProperties(Vec<(String, UserValue)>);
-
-impl<'de> Deserialize<'de> for UserProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserProperties;
-            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str("an object of user properties")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserProperties, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, UserValue>()? {
-                    out.push(entry);
-                }
-                Ok(UserProperties(out))
-            }
-        }
-        d.deserialize_map(Visitor)
-    }
-}
-
-impl Bytes {
-    pub(crate) fn into_vec(self) -> Vec<u8> {
-        match self {
-            Bytes::Text(s) => s.into_bytes(),
-            Bytes::Raw(v) => v,
-        }
-    }
-}
-
-/// MQTT 5 properties in MQTT.js's shape (`userProperties` as an object).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct JsProperties {
-    session_expiry_interval: Option<u32>,
-    receive_maximum: Option<u16>,
-    maximum_packet_size: Option<u32>,
-    topic_alias_maximum: Option<u16>,
-    request_response_information: Option<bool>,
-    request_problem_information: Option<bool>,
-    user_properties: Option<UserProperties>,
-    authentication_method: Option<String>,
-    authentication_data: Option<Bytes>,
-    will_delay_interval: Option<u32>,
-    payload_format_indicator: Option<bool>,
-    message_expiry_interval: Option<u32>,
-    content_type: Option<String>,
-    response_topic: Option<String>,
-    correlation_data: Option<Bytes>,
-    topic_alias: Option<u16>,
-    subscription_identifier: Option<u32>,
-}
-
-/// A user property value: one string, or several (MQTT.js sends an array as repeated pairs).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum UserValue {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl JsProperties {
-    pub(crate) fn into_properties(self) -> Properties<'static> {
-        let mut user_properties = Vec::new();
-        for (k, v) in self.user_properties.unwrap_or_default().0 {
-            match v {
-                UserValue::One(v) => user_properties.push((k.into(), v.into())),
-                UserValue::Many(vs) => {
-                    for v in vs {
-                        user_properties.push((k.clone().into(), v.into()));
-                    }
-                }
-            }
-        }
-        Properties {
-            session_expiry_interval: self.session_expiry_interval,
-            receive_maximum: self.receive_maximum,
-            maximum_packet_size: self.maximum_packet_size,
-            topic_alias_maximum: self.topic_alias_maximum,
-            request_response_information: self.request_response_information,
-            request_problem_information: self.request_problem_information,
-            user_properties,
-            authentication_method: self.authentication_method.map(Into::into),
-            authentication_data: self.authentication_data.map(|b| b.into_vec().into()),
-            will_delay_interval: self.will_delay_interval,
-            payload_format_indicator: self.payload_format_indicator.map(|utf8| {
-                if utf8 {
-                    PayloadFormat::Utf8
-                } else {
-                    PayloadFormat::Unspecified
-                }
-            }),
-            message_expiry_interval: self.message_expiry_interval,
-            content_type: self.content_type.map(Into::into),
-            response_topic: self.response_topic.map(Into::into),
-            correlation_data: self.correlation_data.map(|b| b.into_vec().into()),
-            topic_alias: self.topic_alias,
-            subscription_identifiers: self.subscription_identifier.into_iter().collect(),
-            ..Default::default()
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsWill {
-    topic: String,
-    #[serde(default)]
-    payload: Option<Bytes>,
-    #[serde(default)]
-    qos: u8,
-    #[serde(default)]
-    retain: bool,
-    #[serde(default)]
-    properties: Option<JsProperties>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct JsServer {
-    host: String,
-    port: Option<u16>,
-    protocol: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsQueue {
-    max_messages: Option<usize>,
-    max_bytes: Option<usize>,
-    policy: Option<String>,
-}
-
-/// The option names [`JsOptions`] reads. serde-wasm-bindgen looks up only the fields a
-/// struct names, so unknown keys are found by comparing against this list.
+/// The option names `parse` reads; any other key is refused by name.
 const KNOWN_OPTIONS: &[&str] = &[
     "clientId",
     "username",
@@ -233,7 +52,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "log",
     "transformWsUrl",
 ];
-pub(crate) const KNOWN_PROPERTIES: &[&str] = &[
+const KNOWN_PROPERTIES: &[&str] = &[
     "sessionExpiryInterval",
     "receiveMaximum",
     "maximumPacketSize",
@@ -255,110 +74,284 @@ pub(crate) const KNOWN_PROPERTIES: &[&str] = &[
 const KNOWN_WILL: &[&str] = &["topic", "payload", "qos", "retain", "properties"];
 const KNOWN_QUEUE: &[&str] = &["maxMessages", "maxBytes", "policy"];
 
-/// Refuses a key of `obj` that is not in `known`, naming it with its path.
-pub(crate) fn check_keys(obj: &JsValue, known: &[&str], path: &str) -> Result<(), JsValue> {
-    if !obj.is_object() || js_sys::Array::is_array(obj) {
-        return Ok(());
-    }
-    for key in Object::keys(obj.unchecked_ref::<Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
-            return Err(invalid(format!("unknown option {path}{key}")));
+const KNOWN_SERVER: &[&str] = &["host", "port", "protocol"];
+
+/// One options object, read field by field; every error names the option by its path.
+pub(crate) struct OptionsObject {
+    value: JsValue,
+    /// `""` at the top, `"will."`, `"will.properties."`... below.
+    path: String,
+}
+
+/// How a value looks in an error message, written by JavaScript (`JSON.stringify`).
+fn shown(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .or_else(|| value.js_typeof().as_string())
+        .unwrap_or_default()
+}
+
+impl OptionsObject {
+    /// `value` as an options object whose keys must all be in `known`; `None` when it is
+    /// `undefined` or `null`.
+    pub(crate) fn new(value: JsValue, path: &str, known: &[&str]) -> Result<Option<Self>, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
         }
-    }
-    Ok(())
-}
-
-fn check_all_keys(options: &JsValue) -> Result<(), JsValue> {
-    check_keys(options, KNOWN_OPTIONS, "")?;
-    let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    check_keys(&get(options, "properties"), KNOWN_PROPERTIES, "properties.")?;
-    let will = get(options, "will");
-    check_keys(&will, KNOWN_WILL, "will.")?;
-    check_keys(
-        &get(&will, "properties"),
-        KNOWN_PROPERTIES,
-        "will.properties.",
-    )?;
-    check_keys(&get(options, "inboundQueue"), KNOWN_QUEUE, "inboundQueue.")?;
-    check_keys(
-        &get(options, "outboundQueue"),
-        KNOWN_QUEUE,
-        "outboundQueue.",
-    )
-}
-
-/// serde's type errors do not say which field failed: try the options one at a time to
-/// find the one to name.
-fn name_bad_option(copy: &Object, error: serde_wasm_bindgen::Error) -> JsValue {
-    for key in Object::keys(copy).iter() {
-        let single = Object::new();
-        let value = Reflect::get(copy, &key).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::set(&single, &key, &value);
-        if let Err(e) = serde_wasm_bindgen::from_value::<JsOptions>(single.into()) {
+        let name = path.trim_end_matches('.');
+        if !value.is_object() || Array::is_array(&value) || value.is_function() {
+            let what = if name.is_empty() { "options" } else { name };
+            return Err(invalid(format!(
+                "{what} must be an object, not {}",
+                shown(&value)
+            )));
+        }
+        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
-            return invalid(format!("invalid option {key}: {e}"));
+            if !known.contains(&key.as_str()) {
+                return Err(invalid(format!("unknown option {path}{key}")));
+            }
+        }
+        Ok(Some(OptionsObject {
+            value,
+            path: path.to_string(),
+        }))
+    }
+
+    /// The value of `key`, or `None` when it is absent, `undefined` or `null`.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        let v = Reflect::get(&self.value, &key.into()).ok()?;
+        (!v.is_undefined() && !v.is_null()).then_some(v)
+    }
+
+    fn wrong(&self, key: &str, expected: &str, value: &JsValue) -> JsValue {
+        invalid(format!(
+            "option {}{key} must be {expected}, not {}",
+            self.path,
+            shown(value)
+        ))
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        self.get(key)
+            .map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string", &v)))
+            .transpose()
+    }
+
+    fn boolean(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        self.get(key)
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| self.wrong(key, "true or false", &v))
+            })
+            .transpose()
+    }
+
+    /// A whole number from 0 to `max`.
+    fn integer(&self, key: &str, max: u32) -> Result<Option<u32>, JsValue> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        match v.as_f64() {
+            Some(n) if n >= 0.0 && n <= f64::from(max) && n == (n as u32) as f64 => {
+                Ok(Some(n as u32))
+            }
+            _ => Err(self.wrong(key, &format!("a whole number from 0 to {max}"), &v)),
         }
     }
-    invalid(format!("invalid options: {error}"))
-}
 
-/// Every option `connect` knows; anything else is refused by name.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsOptions {
-    client_id: Option<String>,
-    username: Option<String>,
-    password: Option<Bytes>,
-    keepalive: Option<u16>,
-    clean: Option<bool>,
-    reconnect_period: Option<u32>,
-    connect_timeout: Option<u32>,
-    protocol_version: Option<u8>,
-    protocol_id: Option<String>,
-    will: Option<JsWill>,
-    properties: Option<JsProperties>,
-    resubscribe: Option<bool>,
-    #[serde(rename = "queueQoSZero")]
-    queue_qos_zero: Option<bool>,
-    servers: Option<Vec<JsServer>>,
-    auto_use_topic_alias: Option<bool>,
-    auto_assign_topic_alias: Option<bool>,
-    manual_connect: Option<bool>,
-    timer_variant: Option<String>,
-    // Beyond MQTT.js.
-    inbound_queue: Option<JsQueue>,
-    outbound_queue: Option<JsQueue>,
-    reconnect_max_period: Option<u32>,
-    reconnect_multiplier: Option<f64>,
-    reconnect_jitter: Option<f64>,
-    write_high_watermark: Option<u32>,
-    // Accepted and ignored: MQTT.js reads them to build a URL the caller already gave, or
-    // for Node transports the browser has not.
-    #[serde(rename = "host")]
-    _host: Option<JsValueIgnored>,
-    #[serde(rename = "port")]
-    _port: Option<JsValueIgnored>,
-    #[serde(rename = "hostname")]
-    _hostname: Option<JsValueIgnored>,
-    #[serde(rename = "path")]
-    _path: Option<JsValueIgnored>,
-    #[serde(rename = "protocol")]
-    _protocol: Option<JsValueIgnored>,
-    #[serde(rename = "query")]
-    _query: Option<JsValueIgnored>,
-    #[serde(rename = "log")]
-    _log: Option<JsValueIgnored>,
-}
-
-/// An option accepted for MQTT.js compatibility whose value does not matter here.
-#[derive(Debug, Clone, Default)]
-struct JsValueIgnored;
-
-impl<'de> Deserialize<'de> for JsValueIgnored {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(d).map(|_| JsValueIgnored)
+    fn u16(&self, key: &str) -> Result<Option<u16>, JsValue> {
+        let n = self.integer(key, u32::from(u16::MAX))?;
+        Ok(n.map(|n| u16::try_from(n).unwrap_or(u16::MAX)))
     }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, JsValue> {
+        self.get(key)
+            .map(|v| match v.as_f64() {
+                Some(n) if n.is_finite() && n >= 0.0 => Ok(n),
+                _ => Err(self.wrong(key, "a number of at least 0", &v)),
+            })
+            .transpose()
+    }
+
+    /// Text (sent as UTF-8) or bytes: an ArrayBuffer, a typed array or Buffer, or an array of
+    /// byte values, as MQTT.js accepts for payloads and passwords.
+    fn bytes(&self, key: &str) -> Result<Option<Vec<u8>>, JsValue> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        if Array::is_array(&v) {
+            let mut out = Vec::new();
+            for b in Array::from(&v).iter() {
+                match b.as_f64() {
+                    Some(n) if (0.0..=255.0).contains(&n) && n == (n as u8) as f64 => {
+                        out.push(n as u8)
+                    }
+                    _ => return Err(self.wrong(key, "text or bytes", &v)),
+                }
+            }
+            return Ok(Some(out));
+        }
+        bytes_from(&v, &format!("option {}{key}", self.path)).map(Some)
+    }
+
+    fn object(&self, key: &str, known: &[&str]) -> Result<Option<OptionsObject>, JsValue> {
+        let value = self.get(key).unwrap_or(JsValue::UNDEFINED);
+        OptionsObject::new(value, &format!("{}{key}.", self.path), known)
+    }
+
+    fn function(&self, key: &str) -> Result<Option<Function>, JsValue> {
+        self.get(key)
+            .map(|v| {
+                v.dyn_into::<Function>()
+                    .map_err(|v| self.wrong(key, "a function", &v))
+            })
+            .transpose()
+    }
+
+    /// A string that must be one of `choices`.
+    fn choice<'c>(&self, key: &str, choices: &[&'c str]) -> Result<Option<&'c str>, JsValue> {
+        let Some(s) = self.string(key)? else {
+            return Ok(None);
+        };
+        match choices.iter().find(|c| **c == s) {
+            Some(c) => Ok(Some(*c)),
+            None => Err(invalid(format!(
+                "option {}{key} {s:?} is not {}",
+                self.path,
+                choices.join(", ")
+            ))),
+        }
+    }
+}
+
+/// MQTT 5 properties in MQTT.js's shape (`userProperties` as an object whose values are a
+/// string or an array of strings, sent as repeated pairs in the object's order
+/// [MQTT-3.3.2-18]).
+pub(crate) fn properties(value: JsValue, path: &str) -> Result<Properties<'static>, JsValue> {
+    let Some(o) = OptionsObject::new(value, path, KNOWN_PROPERTIES)? else {
+        return Ok(Properties::default());
+    };
+    let mut user_properties = Vec::new();
+    if let Some(users) = o.get("userProperties") {
+        if !users.is_object() || Array::is_array(&users) {
+            return Err(o.wrong("userProperties", "an object", &users));
+        }
+        for entry in Object::entries(users.unchecked_ref::<Object>()).iter() {
+            let entry = Array::from(&entry);
+            let name = entry.get(0).as_string().unwrap_or_default();
+            let value = entry.get(1);
+            let values = if Array::is_array(&value) {
+                Array::from(&value).iter().collect()
+            } else {
+                alloc::vec![value]
+            };
+            for v in values {
+                let Some(v) = v.as_string() else {
+                    return Err(invalid(format!(
+                        "option {path}userProperties.{name} must be a string or an array of strings, not {}",
+                        shown(&v)
+                    )));
+                };
+                user_properties.push((name.clone().into(), v.into()));
+            }
+        }
+    }
+    Ok(Properties {
+        session_expiry_interval: o.integer("sessionExpiryInterval", u32::MAX)?,
+        receive_maximum: o.u16("receiveMaximum")?,
+        maximum_packet_size: o.integer("maximumPacketSize", u32::MAX)?,
+        topic_alias_maximum: o.u16("topicAliasMaximum")?,
+        request_response_information: o.boolean("requestResponseInformation")?,
+        request_problem_information: o.boolean("requestProblemInformation")?,
+        user_properties,
+        authentication_method: o.string("authenticationMethod")?.map(Into::into),
+        authentication_data: o.bytes("authenticationData")?.map(Into::into),
+        will_delay_interval: o.integer("willDelayInterval", u32::MAX)?,
+        payload_format_indicator: o.boolean("payloadFormatIndicator")?.map(|utf8| {
+            if utf8 {
+                PayloadFormat::Utf8
+            } else {
+                PayloadFormat::Unspecified
+            }
+        }),
+        message_expiry_interval: o.integer("messageExpiryInterval", u32::MAX)?,
+        content_type: o.string("contentType")?.map(Into::into),
+        response_topic: o.string("responseTopic")?.map(Into::into),
+        correlation_data: o.bytes("correlationData")?.map(Into::into),
+        topic_alias: o.u16("topicAlias")?,
+        subscription_identifiers: o
+            .integer("subscriptionIdentifier", 268_435_455)?
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    })
+}
+
+fn will(o: &OptionsObject) -> Result<Option<Will<'static>>, JsValue> {
+    let Some(w) = o.object("will", KNOWN_WILL)? else {
+        return Ok(None);
+    };
+    let Some(topic) = w.string("topic")? else {
+        return Err(invalid("option will.topic is required".to_string()));
+    };
+    let qos = w.integer("qos", 2)?.unwrap_or(0);
+    Ok(Some(Will {
+        properties: properties(
+            w.get("properties").unwrap_or(JsValue::UNDEFINED),
+            "will.properties.",
+        )?,
+        topic: topic.into(),
+        payload: w.bytes("payload")?.unwrap_or_default().into(),
+        qos: QoS::from_u8(qos as u8).unwrap_or_default(),
+        retain: w.boolean("retain")?.unwrap_or(false),
+    }))
+}
+
+/// `inboundQueue` / `outboundQueue`: limits, and the policy's name.
+fn queue<'c>(
+    o: &OptionsObject,
+    key: &str,
+    policies: &[&'c str],
+) -> Result<(QueueLimits, Option<&'c str>), JsValue> {
+    let mut limits = QueueLimits::default();
+    let Some(q) = o.object(key, KNOWN_QUEUE)? else {
+        return Ok((limits, None));
+    };
+    if let Some(n) = q.integer("maxMessages", u32::MAX)? {
+        limits.max_messages = n as usize;
+    }
+    if let Some(n) = q.integer("maxBytes", u32::MAX)? {
+        limits.max_bytes = n as usize;
+    }
+    Ok((limits, q.choice("policy", policies)?))
+}
+
+/// MQTT.js's `servers`: `[{ host, port?, protocol? }]`, as WebSocket URLs.
+fn servers(o: &OptionsObject) -> Result<Vec<String>, JsValue> {
+    let Some(list) = o.get("servers") else {
+        return Ok(Vec::new());
+    };
+    if !Array::is_array(&list) {
+        return Err(o.wrong("servers", "an array", &list));
+    }
+    let mut out = Vec::new();
+    for (i, s) in Array::from(&list).iter().enumerate() {
+        let Some(s) = OptionsObject::new(s, &format!("servers.{i}."), KNOWN_SERVER)? else {
+            continue;
+        };
+        let Some(host) = s.string("host")? else {
+            return Err(invalid(format!("option servers.{i}.host is required")));
+        };
+        let scheme = s.string("protocol")?.unwrap_or_else(|| "ws".to_string());
+        let port = s.u16("port")?.map(|p| format!(":{p}")).unwrap_or_default();
+        out.push(format!(
+            "{}://{host}{port}/mqtt",
+            scheme.trim_end_matches(':')
+        ));
+    }
+    Ok(out)
 }
 
 /// Which timers drive keepalive and reconnect (MQTT.js's `timerVariant`).
@@ -387,19 +380,6 @@ fn invalid(message: String) -> JsValue {
     js_error(ErrorCode::InvalidOption, &message)
 }
 
-fn queue_limits(q: &Option<JsQueue>) -> QueueLimits {
-    let mut limits = QueueLimits::default();
-    if let Some(q) = q {
-        if let Some(n) = q.max_messages {
-            limits.max_messages = n;
-        }
-        if let Some(n) = q.max_bytes {
-            limits.max_bytes = n;
-        }
-    }
-    limits
-}
-
 fn random_client_id() -> String {
     let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
     format!("wasmqtt_{n:08x}")
@@ -407,32 +387,13 @@ fn random_client_id() -> String {
 
 /// Reads `options` (an object, `undefined` or `null`) for a connection to `url`.
 pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsValue> {
-    let (raw, transform_ws_url) = if options.is_undefined() || options.is_null() {
-        (JsOptions::default(), None)
-    } else {
-        if !options.is_object() {
-            return Err(invalid("options must be an object".to_string()));
-        }
-        // Functions cannot cross serde: take them out of a copy first.
-        let copy = Object::assign(&Object::new(), options.unchecked_ref());
-        let transform = Reflect::get(&copy, &"transformWsUrl".into()).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::delete_property(&copy, &"transformWsUrl".into());
-        let transform = if transform.is_undefined() || transform.is_null() {
-            None
-        } else {
-            Some(
-                transform
-                    .dyn_into::<Function>()
-                    .map_err(|_| invalid("option transformWsUrl must be a function".to_string()))?,
-            )
-        };
-        check_all_keys(options)?;
-        let raw: JsOptions = serde_wasm_bindgen::from_value(copy.clone().into())
-            .map_err(|e| name_bad_option(&copy, e))?;
-        (raw, transform)
+    let empty = || OptionsObject {
+        value: Object::new().into(),
+        path: String::new(),
     };
+    let o = OptionsObject::new(options.clone(), "", KNOWN_OPTIONS)?.unwrap_or_else(empty);
 
-    let protocol = match raw.protocol_version.unwrap_or(4) {
+    let protocol = match o.integer("protocolVersion", 255)?.unwrap_or(4) {
         3 => ProtocolVersion::V3_1,
         4 => ProtocolVersion::V3_1_1,
         5 => ProtocolVersion::V5,
@@ -442,7 +403,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
             )))
         }
     };
-    if let Some(id) = &raw.protocol_id {
+    if let Some(id) = o.string("protocolId")? {
         let expected = protocol.protocol_name();
         if id != expected {
             return Err(invalid(format!(
@@ -450,116 +411,92 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
             )));
         }
     }
-    let will = match raw.will {
-        None => None,
-        Some(w) => Some(Will {
-            properties: w
-                .properties
-                .map(JsProperties::into_properties)
-                .unwrap_or_default(),
-            topic: w.topic.into(),
-            payload: w.payload.map(Bytes::into_vec).unwrap_or_default().into(),
-            qos: QoS::from_u8(w.qos)
-                .map_err(|_| invalid(format!("option will.qos {} is not 0, 1 or 2", w.qos)))?,
-            retain: w.retain,
-        }),
-    };
-    let policy_in = match raw.inbound_queue.as_ref().and_then(|q| q.policy.as_deref()) {
-        None | Some("drop-oldest") => InboundPolicy::DropOldest,
+    let (inbound_limits, policy_in) = queue(
+        &o,
+        "inboundQueue",
+        &[
+            "drop-oldest",
+            "drop-newest",
+            "latest-per-topic",
+            "backpressure",
+        ],
+    )?;
+    let inbound_policy = match policy_in {
         Some("drop-newest") => InboundPolicy::DropNewest,
         Some("latest-per-topic") => InboundPolicy::LatestPerTopic,
         Some("backpressure") => InboundPolicy::Backpressure,
-        Some(other) => {
-            return Err(invalid(format!(
-                "option inboundQueue.policy {other:?} is not drop-oldest, drop-newest, latest-per-topic or backpressure"
-            )))
-        }
+        _ => InboundPolicy::DropOldest,
     };
-    let policy_out = match raw
-        .outbound_queue
-        .as_ref()
-        .and_then(|q| q.policy.as_deref())
-    {
-        None | Some("reject") => OutboundPolicy::Reject,
+    let (outbound_limits, policy_out) = queue(&o, "outboundQueue", &["reject", "drop-oldest"])?;
+    let outbound_policy = match policy_out {
         Some("drop-oldest") => OutboundPolicy::DropOldest,
-        Some(other) => {
-            return Err(invalid(format!(
-                "option outboundQueue.policy {other:?} is not reject or drop-oldest"
-            )))
-        }
+        _ => OutboundPolicy::Reject,
     };
-    let timer_variant = match raw.timer_variant.as_deref() {
-        None | Some("auto") | Some("worker") => TimerVariant::Worker,
+    let timer_variant = match o.choice("timerVariant", &["auto", "worker", "native"])? {
         Some("native") => TimerVariant::Native,
-        Some(other) => {
-            return Err(invalid(format!(
-                "option timerVariant {other:?} is not auto, worker or native"
-            )))
-        }
+        _ => TimerVariant::Worker,
     };
-    let reconnect_period = raw.reconnect_period.unwrap_or(1000);
+    let reconnect_period = o.integer("reconnectPeriod", u32::MAX)?.unwrap_or(1000);
     let reconnect = BackoffOptions {
         initial_ms: u64::from(reconnect_period),
         max_ms: u64::from(
-            raw.reconnect_max_period
+            o.integer("reconnectMaxPeriod", u32::MAX)?
                 .unwrap_or(reconnect_period.max(30_000)),
         ),
         // MQTT.js keeps the period constant; backoff is opt-in.
-        multiplier: raw.reconnect_multiplier.unwrap_or(1.0),
-        jitter: raw.reconnect_jitter.unwrap_or(0.0),
+        multiplier: o.number("reconnectMultiplier")?.unwrap_or(1.0),
+        jitter: o.number("reconnectJitter")?.unwrap_or(0.0),
         ..BackoffOptions::default()
     };
-    let auto_alias = raw
-        .auto_assign_topic_alias
-        .or(raw.auto_use_topic_alias)
-        .unwrap_or(false);
+    let auto_alias = match o.boolean("autoAssignTopicAlias")? {
+        Some(b) => b,
+        None => o.boolean("autoUseTopicAlias")?.unwrap_or(false),
+    };
     let session = SessionOptions {
         protocol,
-        client_id: raw.client_id.unwrap_or_else(random_client_id),
-        clean_start: raw.clean.unwrap_or(true),
-        keep_alive: raw.keepalive.unwrap_or(60),
-        username: raw.username,
-        password: raw.password.map(Bytes::into_vec),
-        will,
-        properties: raw
-            .properties
-            .map(JsProperties::into_properties)
-            .unwrap_or_default(),
-        connect_timeout_ms: u64::from(raw.connect_timeout.unwrap_or(30_000)),
+        client_id: o.string("clientId")?.unwrap_or_else(random_client_id),
+        clean_start: o.boolean("clean")?.unwrap_or(true),
+        keep_alive: o.u16("keepalive")?.unwrap_or(60),
+        username: o.string("username")?,
+        password: o.bytes("password")?,
+        will: will(&o)?,
+        properties: properties(
+            o.get("properties").unwrap_or(JsValue::UNDEFINED),
+            "properties.",
+        )?,
+        connect_timeout_ms: u64::from(o.integer("connectTimeout", u32::MAX)?.unwrap_or(30_000)),
         ping_timeout_ms: None,
-        inbound_limits: queue_limits(&raw.inbound_queue),
-        inbound_policy: policy_in,
-        outbound_limits: queue_limits(&raw.outbound_queue),
-        outbound_policy: policy_out,
-        queue_qos0: raw.queue_qos_zero.unwrap_or(true),
+        inbound_limits,
+        inbound_policy,
+        outbound_limits,
+        outbound_policy,
+        queue_qos0: o.boolean("queueQoSZero")?.unwrap_or(true),
         max_inflight: u16::MAX,
         auto_topic_alias: auto_alias,
-        resubscribe: raw.resubscribe.unwrap_or(true),
+        resubscribe: o.boolean("resubscribe")?.unwrap_or(true),
         reconnect,
         random_seed: (js_sys::Math::random() * 9.0e15) as u64,
     };
     session.validate().map_err(|e| invalid(e.to_string()))?;
-    let mut servers = Vec::new();
+    let mut servers_list = Vec::new();
     if !url.is_empty() {
-        servers.push(url.to_string());
+        servers_list.push(url.to_string());
     }
-    for s in raw.servers.unwrap_or_default() {
-        let scheme = s.protocol.as_deref().unwrap_or("ws").trim_end_matches(':');
-        let port = s.port.map(|p| format!(":{p}")).unwrap_or_default();
-        servers.push(format!("{scheme}://{}{port}/mqtt", s.host));
-    }
-    if servers.is_empty() {
+    servers_list.extend(servers(&o)?);
+    if servers_list.is_empty() {
         return Err(invalid(
             "a broker URL (or option servers) is required".to_string(),
         ));
     }
     Ok(ClientOptions {
         session,
-        servers,
-        transform_ws_url,
-        manual_connect: raw.manual_connect.unwrap_or(false),
+        servers: servers_list,
+        transform_ws_url: o.function("transformWsUrl")?,
+        manual_connect: o.boolean("manualConnect")?.unwrap_or(false),
         timer_variant,
-        write_high_watermark: raw.write_high_watermark.unwrap_or(1 << 20),
+        write_high_watermark: o
+            .integer("writeHighWatermark", u32::MAX)?
+            .unwrap_or(1 << 20),
         subprotocol: if protocol == ProtocolVersion::V3_1 {
             "mqttv3.1"
         } else {

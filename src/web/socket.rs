@@ -34,24 +34,49 @@ impl Socket {
     ) -> Result<Socket, JsValue> {
         let ws = WebSocket::new_with_str(url, subprotocol)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-        let f = on_event.clone();
-        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| f(SocketEvent::Open));
-        let f = on_event.clone();
+        // After a panic nothing may enter the client state: the socket is closed instead.
+        let guard = {
+            let ws = ws.clone();
+            move || {
+                if super::panic::happened() {
+                    ws.set_onmessage(None);
+                    ws.set_onclose(None);
+                    let _ = ws.close();
+                    return false;
+                }
+                true
+            }
+        };
+        let (f, ok) = (on_event.clone(), guard.clone());
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if ok() {
+                f(SocketEvent::Open)
+            }
+        });
+        let (f, ok) = (on_event.clone(), guard.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if !ok() {
+                return;
+            }
             let data = e.data();
             match data.dyn_into::<ArrayBuffer>() {
                 Ok(buf) => f(SocketEvent::Bytes(Uint8Array::new(&buf))),
                 Err(_) => f(SocketEvent::Text),
             }
         });
-        let f = on_event.clone();
-        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| f(SocketEvent::Closed));
+        let (f, ok) = (on_event.clone(), guard);
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if ok() {
+                f(SocketEvent::Closed)
+            }
+        });
         // An error is always followed by close, which is where it is handled.
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {});
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        super::panic::track(&ws);
         Ok(Socket {
             ws,
             _on_open: on_open,
@@ -74,6 +99,7 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
+        super::panic::untrack(&self.ws);
         self.ws.set_onopen(None);
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);

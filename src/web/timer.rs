@@ -3,8 +3,8 @@
 //! users report in its issues 1257, 1577, 2053); a Worker's timers are not throttled, so the
 //! default runs them in a small shared Worker, with the page's own timers as the fallback.
 
+use crate::session::sorted_map::SortedMap;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use core::cell::RefCell;
 use std::thread_local;
 
@@ -23,7 +23,7 @@ onmessage = (e) => { const [op, id, ms] = e.data;\
 struct WorkerTimers {
     worker: Worker,
     next_id: u32,
-    callbacks: BTreeMap<u32, Box<dyn FnOnce()>>,
+    callbacks: SortedMap<u32, Box<dyn FnOnce()>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -43,6 +43,9 @@ fn start_worker() -> Option<WorkerTimers> {
     let worker = worker?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
         let Some(id) = e.data().as_f64() else { return };
+        if super::panic::happened() {
+            return;
+        }
         let callback = WORKER.with(|w| {
             w.borrow_mut()
                 .as_mut()
@@ -58,7 +61,7 @@ fn start_worker() -> Option<WorkerTimers> {
     Some(WorkerTimers {
         worker,
         next_id: 0,
-        callbacks: BTreeMap::new(),
+        callbacks: SortedMap::new(),
         _on_message: on_message,
     })
 }
@@ -90,7 +93,11 @@ impl Timer {
             }
         }
         match f {
-            Some(f) => Timer::Native(Timeout::new(ms, f)),
+            Some(f) => Timer::Native(Timeout::new(ms, move || {
+                if !super::panic::happened() {
+                    f()
+                }
+            })),
             // `f` is only taken once the Worker has the timer, which returned above.
             None => Timer::Worker(0),
         }

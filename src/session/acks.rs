@@ -27,14 +27,18 @@ impl Session {
         }
     }
 
-    fn complete_publish(&mut self, token: Token, reason_code: ReasonCode) {
+    fn complete_publish(&mut self, token: Token, pid: Pid, reason_code: ReasonCode) {
         let event = if reason_code.is_error() {
             Event::PublishFailed {
                 token,
                 error: SessionError::Rejected(reason_code),
             }
         } else {
-            Event::PublishComplete { token, reason_code }
+            Event::PublishComplete {
+                token,
+                pid: Some(pid),
+                reason_code,
+            }
         };
         self.events.push_back(event);
     }
@@ -43,7 +47,7 @@ impl Session {
     /// follow a resend.
     pub(super) fn on_puback(&mut self, ack: Ack<'static>) {
         if let Some(token) = self.take_publish(ack.pid, Awaiting::PubAck) {
-            self.complete_publish(token, ack.reason_code);
+            self.complete_publish(token, ack.pid, ack.reason_code);
         }
     }
 
@@ -62,7 +66,7 @@ impl Session {
             }
             Some(_) => {
                 if let Some(token) = self.take_publish(pid, Awaiting::PubRec) {
-                    self.complete_publish(token, ack.reason_code);
+                    self.complete_publish(token, ack.pid, ack.reason_code);
                 }
             }
             None => {
@@ -79,7 +83,7 @@ impl Session {
     /// PUBCOMP ends a QoS 2 publish.
     pub(super) fn on_pubcomp(&mut self, ack: Ack<'static>) {
         if let Some(token) = self.take_publish(ack.pid, Awaiting::PubComp) {
-            self.complete_publish(token, ack.reason_code);
+            self.complete_publish(token, ack.pid, ack.reason_code);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use crate::codec::{ConnAck, Properties, ReasonCode};
+use crate::codec::{ConnAck, Pid, Properties, ReasonCode};
 
 use super::error::SessionError;
 
@@ -34,6 +34,8 @@ pub enum Event {
     PublishComplete {
         /// The publish.
         token: Token,
+        /// Its packet identifier (QoS 1 and 2), as MQTT.js's callback packet shows it.
+        pid: Option<Pid>,
         /// The acknowledgement's reason code (below 0x80).
         reason_code: ReasonCode,
     },

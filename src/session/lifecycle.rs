@@ -50,6 +50,7 @@ impl Session {
                 }
                 self.events.push_back(Event::PublishComplete {
                     token,
+                    pid: Pid::new(*pid),
                     reason_code: ReasonCode::Success,
                 });
             }

@@ -343,6 +343,7 @@ impl Session {
                             self.stats.messages_sent += 1;
                             Event::PublishComplete {
                                 token,
+                                pid: None,
                                 reason_code: ReasonCode::Success,
                             }
                         }

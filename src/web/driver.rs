@@ -359,11 +359,16 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
             inner.emit("connect", Array::of1(&packet));
         }
         Event::SessionNotResumed { .. } => {}
-        Event::PublishComplete { token, reason_code } => {
+        Event::PublishComplete {
+            token,
+            pid,
+            reason_code,
+        } => {
             let result = match inner.waiting.get(&token) {
                 Some((Waiting::Publish, _)) => {
                     let rc = version.is_v5().then_some(reason_code.value());
-                    Ok(convert::ack_packet("publish", None, rc).into())
+                    let id = pid.map(crate::codec::Pid::get);
+                    Ok(convert::ack_packet("publish", id, rc).into())
                 }
                 _ => Ok(JsValue::UNDEFINED),
             };

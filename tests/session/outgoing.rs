@@ -54,6 +54,30 @@ fn qos1_publish_is_unacknowledged_until_puback_mqtt_4_3_2_1_mqtt_4_3_2_2_mqtt_4_
     }
 }
 
+/// The completion names the packet identifier the publish went out with (MQTT.js's callback
+/// packet carries it as `messageId`); a QoS 0 publish has none.
+#[test]
+fn publish_completion_carries_the_packet_identifier() {
+    let completions = |events: Vec<Event>| -> Vec<Option<u16>> {
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::PublishComplete { pid, .. } => Some(pid.map(|p| p.get())),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut peer = connected(V5);
+    peer.publish("t", b"0", QoS::AtMostOnce);
+    peer.publish("t", b"1", QoS::AtLeastOnce);
+    peer.publish("t", b"2", QoS::ExactlyOnce);
+    assert_eq!(completions(peer.events()), [None]);
+    peer.server_sends(puback(1));
+    peer.server_sends(Packet::PubRec(Ack::new(pid(2))));
+    peer.server_sends(Packet::PubComp(Ack::new(pid(2))));
+    assert_eq!(completions(peer.events()), [Some(1), Some(2)]);
+}
+
 #[test]
 fn puback_success_reason_codes_complete_the_publish_v5() {
     let mut peer = connected(V5);

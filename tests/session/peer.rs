@@ -412,7 +412,9 @@ pub fn completed(events: &[Event]) -> Vec<(Token, ReasonCode)> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::PublishComplete { token, reason_code } => Some((*token, *reason_code)),
+            Event::PublishComplete {
+                token, reason_code, ..
+            } => Some((*token, *reason_code)),
             _ => None,
         })
         .collect()

@@ -81,3 +81,6 @@ all_js=("${glue[@]}" "$out/index.js" "$out/client.js" "$out/paho.js")
 while IFS= read -r -d '' f; do all_js+=("$f"); done < <(find "$out/snippets" -name '*.js' -print0 2>/dev/null)
 size_as "all JS (${#all_js[@]} files, each gzipped)" "${all_js[@]}"
 size_as "wasm + all JS (each gzipped)" "$wasm" "${all_js[@]}"
+if [ "$target" = bundler ]; then
+  node scripts/bundle-size.mjs
+fi

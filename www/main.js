@@ -92,6 +92,12 @@ function stop() {
 function start() {
   stop();
   const url = form.url.value.trim();
+  if (!/^wss?:\/\/[^/]/i.test(url)) {
+    // Browsers resolve anything else against the page (a bare "host" becomes ws://page/host).
+    conn.error = "the broker URL must start with ws:// or wss://";
+    setState("offline", "offline", url);
+    return;
+  }
   const options = clientOptions();
   let c;
   try {
@@ -114,7 +120,11 @@ function start() {
   conn.attempt = 1;
   setState("connecting", "connecting", `${url} · MQTT ${version}`);
   const mine = (fn) => (...args) => c === client && fn(...args);
+  // Whether the current attempt got a CONNACK or an error event: a WebSocket that fails to open
+  // gives neither (browsers tell the page nothing of why), only `close`.
+  let heard = false;
   c.on("connect", mine((connack) => {
+    heard = true;
     conn.attempt = 0;
     conn.error = "";
     setState("connected", "connected", `${url} · MQTT ${version} · ${connack.sessionPresent ? "session resumed" : "new session"}`);
@@ -123,16 +133,20 @@ function start() {
     for (const [filter, sub] of subs) if (sub.status !== "granted") subscribe(filter, sub.qos);
   }));
   c.on("reconnect", mine(() => {
+    heard = false;
     conn.attempt++;
     setState("connecting", `connecting (attempt ${conn.attempt})`);
   }));
   c.on("close", mine(() => {
+    if (!heard) conn.error = "the WebSocket did not open or closed before CONNACK (the browser console says why)";
+    heard = false;
     if (c.reconnecting) {
       conn.nextAttemptAt = performance.now() + RECONNECT_MS;
       setState("reconnecting", "reconnecting");
     }
   }));
   c.on("error", mine((e) => {
+    heard = true;
     conn.error = `${e.code ?? e.name}${e.reasonCode !== undefined ? ` (reason 0x${e.reasonCode.toString(16)})` : ""}: ${e.message}`;
     renderState(performance.now());
   }));

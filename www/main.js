@@ -63,7 +63,6 @@ function renderState(now) {
 
 function clientOptions() {
   const o = {
-    clientId: form.clientId.value.trim() || undefined,
     protocolVersion: Number(form.version.value),
     keepalive: Math.max(0, Math.min(65535, Number(form.keepalive.value) || 0)),
     clean: form.clean.checked,
@@ -72,7 +71,8 @@ function clientOptions() {
     inboundQueue: INBOUND,
     outboundQueue: OUTBOUND,
   };
-  if (!o.clientId) delete o.clientId;
+  // Empty fields are left out: the client then picks an id, and sends no credentials.
+  if (form.clientId.value.trim()) o.clientId = form.clientId.value.trim();
   if (form.username.value) o.username = form.username.value;
   if (form.password.value) o.password = form.password.value;
   return o;

@@ -265,7 +265,7 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   step("subscription added and removed");
 
   // ---- flood: the bounded queue holds, the page keeps drawing -----------------------------------
-  const before0 = await page.evaluate(() => demo.client.stats());
+  const before0 = await page.evaluate(() => ({ ...demo.client.stats(), frames: demo.frames }));
   await page.selectOption("#flood-count", String(FLOOD));
   await page.click("#flood");
   const samples = [];
@@ -283,6 +283,7 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
       shownPeak: Number(document.getElementById("f-in-peak").dataset.value),
       shown: Number(document.getElementById("f-in-queued").dataset.value),
       note: document.getElementById("flood-note").dataset.sent,
+      frames: demo.frames,
     }));
     samples.push(s);
     done = s.note === String(FLOOD) && s.messagesReceived - before0.messagesReceived >= FLOOD * 0.5 && s.inboundQueued < 20;
@@ -303,10 +304,12 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   const maxQueued = Math.max(...samples.map((s) => s.inboundQueued));
   const maxBytes = Math.max(...samples.map((s) => s.inboundQueuedBytes));
   const maxShown = Math.max(...samples.map((s) => s.shown));
+  const floodMs = Date.now() - floodStart;
+  const fps = ((samples.at(-1).frames - before0.frames) * 1000) / floodMs;
   t.diagnostic(
-    `flood of ${FLOOD}: received ${received} in ${Date.now() - floodStart} ms, dropped ${dropped} ` +
+    `flood of ${FLOOD}: received ${received} in ${floodMs} ms, dropped ${dropped} ` +
       `(latest-per-topic), deepest inbound queue seen ${maxQueued} msgs / ${maxBytes} B (page peak ${settled.peak}, ` +
-      `cap ${INBOUND_CAP}), next-frame wait max ${Math.max(...frameWaits)} ms, median ${median(frameWaits)} ms`,
+      `cap ${INBOUND_CAP}), page drew ${fps.toFixed(1)} frames/s, next-frame wait max ${Math.max(...frameWaits)} ms, median ${median(frameWaits)} ms`,
   );
   assert.ok(received >= FLOOD * 0.5, `the burst reached the page (${received} of ${FLOOD})`);
   assert.ok(maxQueued <= INBOUND_CAP && settled.peak <= INBOUND_CAP && maxShown <= INBOUND_CAP, `inbound queue within ${INBOUND_CAP}`);
@@ -322,9 +325,10 @@ test("npm start: the live dashboard end to end", { timeout: 150000 }, async (t) 
   );
   assert.equal(settled.shownDropped, settled.stats.inboundDropped, "the panel shows the client's drop count");
   assert.equal(settled.shownPeak, settled.peak, "the panel shows the peak");
-  // Frames kept coming during the flood (generous bounds: these machines are shared and noisy,
-  // and Playwright's Network domain reports every WebSocket frame to the driver).
-  assert.ok(median(frameWaits) < 1000 && Math.max(...frameWaits) < 5000, `the page kept drawing frames (waits ${frameWaits.join(" ")} ms)`);
+  // Frames kept coming during the flood: no freeze for its length. (Generous bounds: these
+  // machines are shared and noisy, and Playwright's Network domain reports every WebSocket
+  // frame to the driver; seen: 9-11 frames/s at a load average of 8 on 2 cores.)
+  assert.ok(fps >= 1 && Math.max(...frameWaits) < 5000, `the page kept drawing frames (${fps.toFixed(1)}/s; waits ${frameWaits.join(" ")} ms)`);
   // Still interactive: a click right after the flood is handled at once.
   await page.check("#log-pause");
   assert.equal(await page.isChecked("#log-pause"), true);

@@ -173,27 +173,19 @@ $("disconnect").addEventListener("click", () => {
 // ---- taking messages once per frame --------------------------------------------------------
 
 /**
- * Takes the messages waiting in the client's bounded queue (`waiting` of them) and hands each
- * to `handle`. Between frames nobody listens, so messages wait in the queue, where the
- * latest-per-topic policy replaces an older message of the same topic.
+ * Takes the messages waiting in the client's bounded queue (`waiting` of them, as stats() said
+ * at the start of the frame) and hands each to `handle`. Between frames nobody pulls, so
+ * messages wait in the queue, where the latest-per-topic policy replaces an older message of
+ * the same topic. Never more next() calls than messages waiting: a pending next() would take
+ * the next message the moment it arrives, between frames.
  */
 async function drain(c, waiting, handle) {
   if (waiting === 0) return;
-  if (typeof c.messages === "function") {
-    // The pull API: one next() per waiting message.
-    iterator ??= c.messages();
-    for (let i = 0; i < waiting; i++) {
-      const r = await iterator.next();
-      if (r.done) break;
-      handle(r.value.topic, r.value.payload, r.value.packet);
-    }
-  } else {
-    // This build's MqttClient wrapper has no messages() (see the report in the README's Demo
-    // section): a `message` listener present for one microtask takes the queue instead, since
-    // the client delivers what waited as soon as a listener appears.
-    c.on("message", handle);
-    await null;
-    c.off("message", handle);
+  iterator ??= c.messages();
+  for (let i = 0; i < waiting; i++) {
+    const r = await iterator.next();
+    if (r.done) break;
+    handle(r.value.topic, r.value.payload, r.value.packet);
   }
 }
 

@@ -321,6 +321,10 @@ export interface ClientStats {
   messagesSent: number;
   bytesReceived: number;
   bytesSent: number;
+  /** Bytes the WebSocket holds that the network has not taken yet (its `bufferedAmount`). */
+  bufferedAmount: number;
+  /** Milliseconds until the next connection attempt, or null when none is scheduled. */
+  reconnectIn: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,7 +591,7 @@ export namespace Paho {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Codec helpers (used by the demo page)
+// Codec helpers: MQTT packets encoded and decoded by the wasm codec, without a connection
 // ---------------------------------------------------------------------------------------------
 
 /** A clean-start CONNECT for protocol level 3, 4 or 5. */

@@ -327,6 +327,63 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
 }
 
 #[wasm_bindgen_test]
+async fn broker_urls_as_mqttjs_reads_them_in_a_browser() {
+    for (url, expected) in [
+        ("not-a-url", "has no protocol"),
+        (
+            "ftp://127.0.0.1/mqtt",
+            "protocol \"ftp\" is not ws, wss, mqtt or mqtts",
+        ),
+    ] {
+        let err = connect(url.into(), JsValue::UNDEFINED).err().expect(url);
+        let message = get(&err, "message").as_string().unwrap();
+        assert!(message.contains(expected), "{url}: {message}");
+    }
+    // mqtt:// means ws:// in a browser, as in MQTT.js.
+    let log = Log::default();
+    let url = BROKER.replacen("ws://", "mqtt://", 1);
+    let client = record(connect(url.into(), JsValue::UNDEFINED).unwrap(), &log);
+    until(&log, "connect over mqtt://", |s| {
+        s.events.contains(&"connect".to_string())
+    })
+    .await;
+    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn stats_show_buffered_amount_and_the_time_to_the_next_attempt() {
+    let log = Log::default();
+    // Nothing listens on port 1: every attempt fails, and the next is 3 s away.
+    let opts = options(&[("reconnectPeriod", 3000.into())]);
+    let client = record(connect("ws://127.0.0.1:1/mqtt".into(), opts).unwrap(), &log);
+    let stat = |name: &str| get(&client.stats(), name);
+    assert_eq!(stat("reconnectIn"), JsValue::NULL, "nothing scheduled yet");
+    until(&log, "close", |s| s.events.contains(&"close".to_string())).await;
+    let first = stat("reconnectIn")
+        .as_f64()
+        .expect("a number once scheduled");
+    assert!((2000.0..=3000.0).contains(&first), "{first}");
+    TimeoutFuture::new(300).await;
+    let later = stat("reconnectIn").as_f64().unwrap();
+    assert!(
+        later < first && later >= first - 1000.0,
+        "{first} then {later}"
+    );
+    assert_eq!(stat("bufferedAmount").as_f64(), Some(0.0));
+    client
+        .end(true.into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .unwrap();
+    until(&log, "end", |s| s.events.contains(&"end".to_string())).await;
+    assert_eq!(
+        stat("reconnectIn"),
+        JsValue::NULL,
+        "ended: nothing scheduled"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn per_filter_handlers_and_async_iterator_pull_from_the_queue() {
     let log = Log::default();
     // Backpressure with a queue of 4: the broker may only have 4 unacknowledged QoS 1

@@ -15,7 +15,7 @@ const CONTROL = `${ROOT}/control`;
 // Bounded queues: the dashboard needs the latest value of each topic, never a backlog.
 const INBOUND = { maxMessages: 200, maxBytes: 256 * 1024, policy: "latest-per-topic" };
 const OUTBOUND = { maxMessages: 100, maxBytes: 256 * 1024, policy: "reject" };
-// A constant reconnect period, so the countdown shown is the client's real schedule.
+// The countdown shown comes from the client (stats().reconnectIn), so any backoff shows true.
 const RECONNECT_MS = 2000;
 const LOG_ROWS = 200;
 const CHART_MS = 120_000;
@@ -53,7 +53,8 @@ function setState(state, label, detail = conn.detail) {
 function renderState(now) {
   let label = conn.label;
   if (conn.state === "reconnecting") {
-    const left = Math.max(0, conn.nextAttemptAt - now) / 1000;
+    const due = client?.stats().reconnectIn;
+    const left = (typeof due === "number" ? due : Math.max(0, conn.nextAttemptAt - now)) / 1000;
     label = `reconnecting in ${left.toFixed(1)} s`;
   }
   if ($("state-label").textContent !== label) $("state-label").textContent = label;
@@ -495,8 +496,7 @@ function renderFlow(now) {
   setFigure("f-inflight-in", s.inflightIn);
   setFigure("f-inflight-out", s.inflightOut);
   $("f-window").textContent = s.sendWindow >= 65535 ? "65535" : String(s.sendWindow);
-  // bufferedAmount is shown when the client reports it (stats() of this build does not).
-  setFigure("f-buffered", s.bufferedAmount ?? -1, s.bufferedAmount === undefined ? "n/a" : bytes(s.bufferedAmount));
+  setFigure("f-buffered", s.bufferedAmount, bytes(s.bufferedAmount));
   setFigure("f-rate-in", Math.round(rates.current.in));
   setFigure("f-rate-out", Math.round(rates.current.out));
   $("f-bytes-in").textContent = `${bytes(rates.current.bytesIn)}/s`;

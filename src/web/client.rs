@@ -579,9 +579,10 @@ impl MqttClient {
 
     /// Flow-control figures: queue depths and drops, inflight each way, bytes.
     pub fn stats(&self) -> Object {
-        let s = self.shared.inner.borrow().session.stats();
+        let inner = self.shared.inner.borrow();
+        let s = inner.session.stats();
         let o = Object::new();
-        let fields: [(&str, f64); 14] = [
+        let fields: [(&str, f64); 15] = [
             ("inboundQueued", s.inbound_queued as f64),
             ("inboundQueuedBytes", s.inbound_queued_bytes as f64),
             ("inboundDropped", s.inbound_dropped as f64),
@@ -596,10 +597,15 @@ impl MqttClient {
             ("messagesSent", s.messages_sent as f64),
             ("bytesReceived", s.bytes_received as f64),
             ("bytesSent", s.bytes_sent as f64),
+            ("bufferedAmount", f64::from(inner.buffered_amount())),
         ];
         for (k, v) in fields {
             let _ = Reflect::set(&o, &k.into(), &v.into());
         }
+        let reconnect_in = inner
+            .reconnect_in()
+            .map_or(JsValue::NULL, |ms| (ms as f64).into());
+        let _ = Reflect::set(&o, &"reconnectIn".into(), &reconnect_in);
         o
     }
 }

@@ -110,9 +110,24 @@ pub(crate) struct Inner {
     pub(crate) routes: Routes,
     /// Decodes what arrives a second time while someone listens to `packetreceive`.
     pub(crate) trace_receive: Option<Framer>,
+    /// When the next connection attempt is due (ms since the epoch), while one is scheduled.
+    reconnect_at: Option<u64>,
 }
 
 impl Inner {
+    /// Bytes the WebSocket holds that the network has not taken yet.
+    pub(crate) fn buffered_amount(&self) -> u32 {
+        self.socket.as_ref().map_or(0, Socket::buffered_amount)
+    }
+
+    /// Milliseconds until the next connection attempt, while one is scheduled.
+    pub(crate) fn reconnect_in(&self) -> Option<u64> {
+        if self.ended {
+            return None;
+        }
+        self.reconnect_at.map(|at| at.saturating_sub(now()))
+    }
+
     pub(crate) fn new(opts: ClientOptions, options_js: JsValue) -> Inner {
         Inner {
             session: Session::new(opts.session.clone()),
@@ -134,6 +149,7 @@ impl Inner {
             actions: Vec::new(),
             routes: Routes::default(),
             trace_receive: None,
+            reconnect_at: None,
         }
     }
 
@@ -353,6 +369,7 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
     let version = inner.session.protocol();
     match event {
         Event::Connected(connack) => {
+            inner.reconnect_at = None;
             inner.reconnecting = false;
             inner.offline = false;
             let packet = convert::connack_packet(&connack, version);
@@ -430,6 +447,7 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
                 }
                 other => inner.emit("error", Array::of1(&session_error(other))),
             }
+            inner.reconnect_at = reconnect_in.map(|ms| now() + ms);
             inner.emit("close", Array::new());
             if reconnect_in.is_some() {
                 inner.reconnecting = true;
@@ -461,6 +479,7 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
 /// Opens a socket to the next server (rotating through `servers`), through
 /// `transformWsUrl` when given (which may return a Promise, e.g. to sign the URL).
 pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
+    inner.reconnect_at = None;
     if inner.ended {
         return;
     }

@@ -328,6 +328,33 @@ fn queue<'c>(
     Ok((limits, q.choice("policy", policies)?))
 }
 
+/// The WebSocket URL for a broker URL, as MQTT.js reads it in a browser: `mqtt:`/`tcp:` mean
+/// `ws:` and `mqtts:`/`ssl:`/`tls:` mean `wss:` there; a path alone (`/mqtt`) is on the page's
+/// host; `http(s):` the browser turns into `ws(s):` itself. No scheme at all is an error, as in
+/// MQTT.js ("Missing protocol"), rather than a path relative to the page.
+fn websocket_url(url: &str) -> Result<String, JsValue> {
+    if url.starts_with('/') {
+        return Ok(url.to_string());
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(invalid(format!(
+            "broker URL {url:?} has no protocol: give ws://host:port/path or wss://..."
+        )));
+    };
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "mqtt" | "tcp" | "ws" => "ws",
+        "mqtts" | "ssl" | "tls" | "wss" => "wss",
+        "http" => "http",
+        "https" => "https",
+        other => {
+            return Err(invalid(format!(
+                "broker URL {url:?}: protocol {other:?} is not ws, wss, mqtt or mqtts"
+            )))
+        }
+    };
+    Ok(format!("{scheme}://{rest}"))
+}
+
 /// MQTT.js's `servers`: `[{ host, port?, protocol? }]`, as WebSocket URLs.
 fn servers(o: &OptionsObject) -> Result<Vec<String>, JsValue> {
     let Some(list) = o.get("servers") else {
@@ -346,10 +373,10 @@ fn servers(o: &OptionsObject) -> Result<Vec<String>, JsValue> {
         };
         let scheme = s.string("protocol")?.unwrap_or_else(|| "ws".to_string());
         let port = s.u16("port")?.map(|p| format!(":{p}")).unwrap_or_default();
-        out.push(format!(
+        out.push(websocket_url(&format!(
             "{}://{host}{port}/mqtt",
             scheme.trim_end_matches(':')
-        ));
+        ))?);
     }
     Ok(out)
 }
@@ -480,7 +507,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
     session.validate().map_err(|e| invalid(e.to_string()))?;
     let mut servers_list = Vec::new();
     if !url.is_empty() {
-        servers_list.push(url.to_string());
+        servers_list.push(websocket_url(url)?);
     }
     servers_list.extend(servers(&o)?);
     if servers_list.is_empty() {

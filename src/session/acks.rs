@@ -55,7 +55,7 @@ impl Session {
     /// A failure code ends the publish.
     pub(super) fn on_pubrec(&mut self, ack: Ack<'static>) {
         let pid = ack.pid;
-        let stage = match self.flows.get_mut(&pid.get()).map(|f| &mut f.kind) {
+        let stage = match self.flows.kind_mut(&pid.get()) {
             Some(FlowKind::Publish { stage, .. }) => Some(stage),
             _ => None,
         };

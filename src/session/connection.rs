@@ -271,9 +271,7 @@ impl Session {
         self.connect_deadline = None;
         self.unacked_in.clear();
         self.framer.reset();
-        for flow in self.flows.values_mut() {
-            flow.sent = false;
-        }
+        self.flows.mark_all_unsent(|_| {});
         self.schedule_reconnect(error);
     }
 

@@ -15,10 +15,7 @@ impl Session {
     /// After CONNACK: every flow goes out again on this connection, in its original order,
     /// with DUP if the server resumed the session [MQTT-4.4.0-1] [MQTT-3.3.1-1].
     pub(super) fn restart_flows(&mut self, resumed: bool) {
-        for flow in self.flows.values_mut() {
-            flow.sent = false;
-            flow.resend_dup = resumed;
-        }
+        self.flows.mark_all_unsent(|flow| flow.resend_dup = resumed);
     }
 
     /// The server has no session for us (Session Present 0) [MQTT-3.2.2-5]: QoS 2 publishes

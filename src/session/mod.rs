@@ -21,6 +21,7 @@ mod backoff;
 mod connection;
 mod error;
 mod event;
+mod flows;
 mod inbound_queue;
 mod incoming;
 mod keepalive;
@@ -53,7 +54,6 @@ pub use topic_alias::{AliasError, AliasUse, IncomingAliases, OutgoingAliases};
 use inbound_queue::InboundQueue;
 use incoming::InQos2;
 use outbound_queue::OutboundQueue;
-use outgoing::Flow;
 use subscriptions::Remembered;
 
 /// Where the connection stands.
@@ -128,7 +128,7 @@ pub struct Session {
 
     // Session state, kept across connections.
     pids: PacketIds,
-    flows: SortedMap<u16, Flow>,
+    flows: flows::Flows,
     next_seq: u64,
     incoming_qos2: SortedMap<u16, InQos2>,
     /// QoS 1/2 messages received on this connection and not yet acknowledged.
@@ -173,7 +173,7 @@ impl Session {
             in_aliases: IncomingAliases::default(),
             write_blocked: false,
             pids: PacketIds::default(),
-            flows: SortedMap::new(),
+            flows: flows::Flows::default(),
             next_seq: 0,
             incoming_qos2: SortedMap::new(),
             unacked_in: SortedSet::new(),

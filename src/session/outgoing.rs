@@ -62,7 +62,7 @@ pub(crate) struct Flow {
 
 impl Flow {
     /// For a publish, its topic and payload bytes.
-    fn publish_bytes(&self) -> Option<usize> {
+    pub(crate) fn publish_bytes(&self) -> Option<usize> {
         match &self.kind {
             FlowKind::Publish { publish, .. } => Some(publish.topic.len() + publish.payload.len()),
             _ => None,
@@ -186,7 +186,7 @@ impl Session {
     }
 
     fn has_unsent_flows(&self) -> bool {
-        self.flows.values().any(|f| !f.sent)
+        self.flows.unsent() > 0
     }
 
     /// Sends an operation, or queues it when it cannot go out yet. The queue's bounds apply
@@ -238,21 +238,13 @@ impl Session {
 
     /// Outgoing QoS 1/2 publishes in flight, and their bytes.
     pub(super) fn inflight_publishes(&self) -> (usize, usize) {
-        self.flows
-            .values()
-            .filter_map(Flow::publish_bytes)
-            .fold((0, 0), |(n, b), size| (n + 1, b + size))
+        self.flows.publishes()
     }
 
     /// Whether the server's Receive Maximum allows one more publish on this connection
     /// [MQTT-3.3.4-7] [MQTT-4.9.0-2].
     fn window_open(&self) -> bool {
-        let used = self
-            .flows
-            .values()
-            .filter(|f| f.sent && f.publish_bytes().is_some())
-            .count();
-        used < self.send_window()
+        self.flows.sent_publishes() < self.send_window()
     }
 
     /// Sends what the window and the transport allow: first the session's flows not yet
@@ -305,6 +297,9 @@ impl Session {
     /// Sends every flow not yet sent on this connection, in order, while the window and the
     /// transport allow; returns whether all went out.
     fn resend_flows(&mut self) -> bool {
+        if self.flows.unsent() == 0 {
+            return true;
+        }
         let mut unsent: Vec<(u64, u16)> = self
             .flows
             .iter()

@@ -17,10 +17,28 @@ export class Payload extends Uint8Array {
   toString() { return decoder.decode(this); }
 }
 export function makePayload(bytes) { const p = new Payload(bytes.length); p.set(bytes); return p; }
+export function makeMessage(topic, bytes, qos, retain, dup, messageId) {
+  const payload = new Payload(bytes.length);
+  payload.set(bytes);
+  const packet = { cmd: 'publish', topic, payload, qos, retain, dup };
+  if (messageId !== 0) packet.messageId = messageId;
+  return [topic, payload, packet];
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = makePayload)]
     fn make_payload(bytes: &[u8]) -> JsValue;
+    /// `[topic, payload, packet]` built on the JavaScript side in one call: a received message
+    /// is the hot path, and each property set from Rust would be a boundary crossing.
+    #[wasm_bindgen(js_name = makeMessage)]
+    fn make_message(
+        topic: &str,
+        bytes: &[u8],
+        qos: u8,
+        retain: bool,
+        dup: bool,
+        message_id: u16,
+    ) -> Array;
 }
 
 /// A payload for JavaScript: a Uint8Array (copied out of wasm memory) whose `toString()`
@@ -162,23 +180,27 @@ pub(crate) fn properties(p: &Properties<'_>) -> Option<Object> {
     Some(o)
 }
 
-/// A received PUBLISH as MQTT.js's packet object; returns it with its payload.
-pub(crate) fn publish_packet(p: &Publish<'_>) -> (Object, JsValue) {
-    let o = Object::new();
-    let body = payload(&p.payload);
-    set(&o, "cmd", "publish");
-    set(&o, "topic", p.topic.as_ref());
-    set(&o, "payload", body.clone());
-    set(&o, "qos", p.qos_pid.qos() as u8);
-    set(&o, "retain", p.retain);
-    set(&o, "dup", p.dup);
-    if let Some(pid) = p.qos_pid.pid() {
-        set(&o, "messageId", pid.get());
-    }
+/// A received PUBLISH as the arguments of MQTT.js's `message` event: `[topic, payload,
+/// packet]`, the packet in MQTT.js's shape.
+pub(crate) fn message_args(p: &Publish<'_>) -> Array {
+    let message_id = p.qos_pid.pid().map_or(0, |pid| pid.get());
+    let args = make_message(
+        &p.topic,
+        &p.payload,
+        p.qos_pid.qos() as u8,
+        p.retain,
+        p.dup,
+        message_id,
+    );
     if let Some(props) = properties(&p.properties) {
-        set(&o, "properties", props);
+        set(args.get(2).unchecked_ref(), "properties", props);
     }
-    (o, body)
+    args
+}
+
+/// A received PUBLISH as MQTT.js's packet object.
+pub(crate) fn publish_packet(p: &Publish<'_>) -> Object {
+    message_args(p).get(2).unchecked_into()
 }
 
 /// CONNACK as MQTT.js's packet object (`returnCode` in 3.1.1, `reasonCode` in 5.0).
@@ -249,7 +271,7 @@ pub(crate) fn packet_object(p: &crate::codec::Packet<'_>, version: ProtocolVersi
             o
         }
         Packet::ConnAck(c) => connack_packet(c, version),
-        Packet::Publish(p) => publish_packet(p).0,
+        Packet::Publish(p) => publish_packet(p),
         Packet::PubAck(a) => ack("puback", a),
         Packet::PubRec(a) => ack("pubrec", a),
         Packet::PubRel(a) => ack("pubrel", a),

@@ -14,8 +14,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::codec::{topic_matches, Publish};
 
-use super::convert;
-
 /// A handler for the messages matching one filter.
 pub(crate) struct Handler {
     pub(crate) id: u32,
@@ -123,12 +121,6 @@ impl Routes {
             }
         }
     }
-}
-
-/// The arguments of a `message` event: `(topic, payload, packet)`.
-pub(crate) fn message_args(publish: &Publish<'_>) -> Array {
-    let (packet, payload) = convert::publish_packet(publish);
-    Array::of3(&publish.topic.as_ref().into(), &payload, &packet)
 }
 
 /// `next()` of an iterator: a buffered message now, or a Promise resolved by the driver.

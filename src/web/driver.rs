@@ -17,7 +17,7 @@ use crate::codec::{Framer, Properties, ReasonCode};
 use crate::session::{Event, Session, SessionError, State, Token};
 
 use super::convert;
-use super::delivery::{self, Delivery, Routes};
+use super::delivery::{Delivery, Routes};
 use super::emitter::{report_exception, Emitter};
 use super::errors::{js_error, session_error, ErrorCode};
 use super::options::ClientOptions;
@@ -272,7 +272,7 @@ fn deliver_messages(shared: &Rc<Shared>, inner: &mut Inner, now: u64) -> bool {
             break;
         };
         delivered = true;
-        let args = delivery::message_args(&publish);
+        let args = convert::message_args(&publish);
         let mut out = Vec::new();
         inner.routes.route(&publish, &mut out, &args);
         if listeners {

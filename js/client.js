@@ -149,12 +149,24 @@ export class MqttClient {
       }
       return;
     }
+    // The common case, one listener that is not `once`, allocates nothing per message.
+    if (list.length === 1 && !list[0].once) {
+      try {
+        list[0].fn.apply(this, args);
+      } catch (e) {
+        report(e);
+      }
+      return;
+    }
+    // Those called are the ones registered now, whatever the listeners add or remove.
     const current = list.slice();
-    this.#listeners.set(
-      event,
-      list.filter((l) => !l.once),
-    );
-    if (event === "message") this.#syncMessage();
+    if (current.some((l) => l.once)) {
+      this.#listeners.set(
+        event,
+        list.filter((l) => !l.once),
+      );
+      if (event === "message") this.#syncMessage();
+    }
     for (const { fn } of current) {
       try {
         fn.apply(this, args);

@@ -342,7 +342,10 @@ fn arm_timer(shared: &Rc<Shared>, inner: &mut Inner, at: u64) {
     }
     match (deadline, &inner.timer) {
         (None, _) => inner.timer = None,
-        (Some(d), Some((armed, _))) if *armed == d => {}
+        // The keepalive deadline moves with every packet sent; re-arming each time cost two
+        // messages to the timer Worker per send. A timer due no later than the deadline is
+        // kept: when it fires early the session finds nothing due, and this re-arms.
+        (Some(d), Some((armed, _))) if *armed <= d => {}
         (Some(d), _) => {
             let weak = Rc::downgrade(shared);
             let ms = d.saturating_sub(at).min(u64::from(u32::MAX)) as u32;

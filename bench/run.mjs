@@ -6,7 +6,8 @@
 // implementations go in a new random order every round; round 0 is a warm-up and discarded.
 // Every run checks count, order and payload of what it received; a wasmqtt run that fails
 // makes the whole command fail (other implementations' failures are reported as findings).
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -68,7 +69,7 @@ const CFG = QUICK
     };
 CFG.runs = Number(opt("runs", CFG.runs));
 const IMPLS = opt("impls", "wasmqtt,mqttjs,paho").split(",");
-const ONLY = opt("only", "calibrate,throughput,latency,flood,cold,codec").split(",");
+const ONLY = opt("only", "selftest,calibrate,throughput,latency,flood,cold,codec").split(",");
 if (flag("no-codec")) ONLY.splice(ONLY.indexOf("codec") >>> 0, 1);
 const PKG_DIR = path.resolve(ROOT, opt("pkg", "pkg-web"));
 
@@ -137,6 +138,10 @@ function machine() {
     ws: pkg("ws"),
     loadavgStart: os.loadavg(),
     wasmBytes: readFileSync(path.join(PKG_DIR, "wasmqtt_bg.wasm")).length,
+    // pkg-web may be built from uncommitted sources: its hash and time say which build ran.
+    wasmSha256: createHash("sha256").update(readFileSync(path.join(PKG_DIR, "wasmqtt_bg.wasm"))).digest("hex").slice(0, 16),
+    wasmBuiltAt: statSync(path.join(PKG_DIR, "wasmqtt_bg.wasm")).mtime.toISOString(),
+    gitDirty: sh("git", ["-C", ROOT, "status", "--porcelain", "--", "src", "js", "Cargo.toml"]).length > 0,
     pkgDir: path.relative(ROOT, PKG_DIR),
     gitHead: sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
   };
@@ -441,6 +446,32 @@ async function cold() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Self-test: the checks catch a lost, corrupted or truncated message (injected in the page
+// between the library and the checker); an undisturbed run passes.
+// ---------------------------------------------------------------------------------------------
+
+async function selftest() {
+  const outcomes = [];
+  for (const fault of ["", "drop", "corrupt", "truncate"]) {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/bench/harness.html?impl=wasmqtt&pkg=/pkg/${fault ? `&fault=${fault}` : ""}`);
+      await page.eval("bench.init()", 30000);
+      caseNo++;
+      const spec = { url: LISTENER_URL, clientId: clientId("selftest"), topic: `bench/${runId}/${caseNo}`, qos: 0, size: 256, n: 1000, window: 100, stallMs: 5000, deadlineMs: 20000 };
+      const r = await page.eval(`bench.loop(${JSON.stringify(spec)})`);
+      const good = fault ? !r.ok : r.ok;
+      outcomes.push({ fault: fault || "none", ok: r.ok, error: r.error, asExpected: good });
+      log(`self-test ${fault || "no fault"}: run ${r.ok ? "passed" : `failed (${r.error})`} -> ${good ? "as expected" : "WRONG"}`);
+      if (!good) results.failures.push({ kind: "selftest", impl: "harness", what: fault || "no fault", error: r.error ?? "a faulty run passed" });
+    } finally {
+      await page.close();
+    }
+  }
+  results.selftest = outcomes;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Profiles (not figures): where each client spends the page's main thread in throughput runs.
 // wasmqtt runs from bench/results/prof-pkg (bench/profile-pkg.sh: the same build with names).
 // ---------------------------------------------------------------------------------------------
@@ -459,7 +490,7 @@ async function profile() {
     const pkg = impl === "wasmqtt" ? "/prof-pkg/" : "/pkg/";
     const page = await browser.newPage();
     try {
-      await page.goto(`${server.url}/bench/harness.html?impl=${impl}&pkg=${pkg}`);
+      await page.goto(`${server.url}/bench/harness.html?impl=${impl}&pkg=${pkg}&countws=1`);
       await page.send("Performance.enable", { timeDomain: "threadTicks" });
       await page.eval("bench.init()", 30000);
       await page.send("Profiler.enable");
@@ -467,14 +498,17 @@ async function profile() {
       for (const c of cases) {
         // Once unprofiled (warm-up), once profiled.
         await throughputCase(page, impl, c, 0);
+        const w0 = await page.eval("bench.wsCounts()");
         await page.send("Profiler.start");
         const row = await throughputCase(page, impl, c, 0);
         const { profile: prof } = await page.send("Profiler.stop");
+        const w1 = await page.eval("bench.wsCounts()");
+        const ws = { sentPerMsg: (w1.sent - w0.sent) / row.n, receivedPerMsg: (w1.received - w0.received) / row.n };
         const file = path.join(dir, `${impl}-${c.mode}-qos${c.qos}-${c.size}.cpuprofile`);
         writeFileSync(file, JSON.stringify(prof));
         const sum = summarize(prof);
-        results.profile.push({ impl, ...c, rate: row.rate, n: row.n, ok: row.ok, file: path.relative(ROOT, file), ...sum });
-        log(`profile ${impl} ${c.mode} qos${c.qos} ${c.size} B: ${Math.round(row.rate)} msg/s; busy ${sum.busyMs.toFixed(0)} ms: ${sum.categories.slice(0, 5).map((x) => `${x.category} ${x.pctOfBusy}%`).join(", ")}`);
+        results.profile.push({ impl, ...c, rate: row.rate, n: row.n, ok: row.ok, file: path.relative(ROOT, file), ws, ...sum });
+        log(`profile ${impl} ${c.mode} qos${c.qos} ${c.size} B: ${Math.round(row.rate)} msg/s; WebSocket messages per MQTT message: ${ws.sentPerMsg.toFixed(3)} sent, ${ws.receivedPerMsg.toFixed(3)} received; busy ${sum.busyMs.toFixed(0)} ms: ${sum.categories.slice(0, 5).map((x) => `${x.category} ${x.pctOfBusy}%`).join(", ")}`);
       }
     } finally {
       await page.close();
@@ -542,6 +576,7 @@ async function main() {
       `static ${server.url}; mosquitto ${LISTENER_URL} (pid ${process.env.BENCH_BROKER_PID ?? "?"})`,
   );
   try {
+    if (ONLY.includes("selftest")) await selftest();
     if (ONLY.includes("calibrate")) results.calibration = await calibrate({ native, tcpPort, wsPort, relayUrl: RELAY_URL, quick: QUICK, log });
     if (ONLY.includes("throughput")) await throughput();
     if (ONLY.includes("latency")) await latency();
@@ -561,7 +596,7 @@ async function main() {
   writeFileSync(out, JSON.stringify(results));
   console.log(report(results));
   log(`results: ${path.relative(ROOT, out)} (${results.meta.durationS} s)`);
-  const ours = results.failures.filter((f) => f.impl === "wasmqtt" || isBaseline(f.impl));
+  const ours = results.failures.filter((f) => f.impl === "wasmqtt" || f.impl === "harness" || isBaseline(f.impl));
   if (ours.length) {
     log(`${ours.length} wasmqtt/baseline run(s) failed their checks: see the FAIL lines`);
     process.exitCode = 1;

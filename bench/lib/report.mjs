@@ -217,12 +217,13 @@ export function profileTables(res) {
     `${NAMES[r.impl]} ${MODES[r.mode]} QoS ${r.qos} ${fmtSize(r.size)}`,
     fmtRate(r.rate),
     fmtMs((r.busyMs * 1000) / r.n),
+    r.ws ? `${r.ws.sentPerMsg.toFixed(3)} / ${r.ws.receivedPerMsg.toFixed(3)}` : "",
     ...cats.map((c) => {
       const x = r.categories.find((y) => y.category === c);
       return x ? `${x.pctOfBusy}%` : "";
     }),
   ]);
-  const out = [`#### Profiles: share of the main thread's busy time (CDP Profiler, 100 µs sampling; one run each)\n\n${table(["case", "msg/s", "busy µs/msg", ...cats], body)}`];
+  const out = [`#### Profiles: share of the main thread's busy time (CDP Profiler, 100 µs sampling; one run each)\n\n${table(["case", "msg/s", "busy µs/msg", "WS messages sent / received per message", ...cats], body)}`];
   for (const r of rows.filter((x) => x.impl === "wasmqtt")) {
     out.push(
       `wasmqtt ${MODES[r.mode]} QoS ${r.qos} ${fmtSize(r.size)}: heaviest functions (self time, % of busy)\n\n${table(
@@ -239,10 +240,13 @@ export function report(res) {
   const head = [
     `## wasmqtt benchmarks (${m.quick ? "quick" : "full"} run, ${m.startedAt})`,
     "",
-    `${m.cpu}, ${m.cores} cores; ${m.chromium}; mosquitto ${m.mosquitto}; Node ${m.node}; MQTT.js ${m.mqttjs}; Paho ${m.paho}; wasmqtt ${m.gitHead}.`,
+    `${m.cpu}, ${m.cores} cores; ${m.chromium}; mosquitto ${m.mosquitto}; Node ${m.node}; MQTT.js ${m.mqttjs}; Paho ${m.paho}; wasmqtt at ${m.gitHead}${m.gitDirty ? " (with uncommitted changes in src/ or js/)" : ""}, ${m.pkgDir}/wasmqtt_bg.wasm ${m.wasmBytes} B built ${m.wasmBuiltAt} (sha256 ${m.wasmSha256}…).`,
     `Load average at start ${m.loadavgStart?.map((x) => x.toFixed(2)).join(" ")}, at end ${m.loadavgEnd?.map((x) => x.toFixed(2)).join(" ")}; ${m.config.runs} runs after a warm-up; took ${m.durationS} s.`,
   ];
   const parts = [head.join("\n"), calibrationTable(res), throughputTables(res), mainThreadTable(res), latencyTable(res), floodTable(res), coldTable(res), codecTable(res), profileTables(res)];
+  if (res.selftest) {
+    parts.push(`Self-test of the checks: ${res.selftest.map((x) => `${x.fault}: ${x.ok ? "run passed" : "run failed"} (${x.asExpected ? "as expected" : "WRONG"})`).join("; ")}.`);
+  }
   if (res.failures.length) {
     parts.push(
       `#### Failed runs (${res.failures.length})\n\n${res.failures.map((f) => `- ${f.kind} ${NAMES[f.impl] ?? f.impl} ${f.what}: ${f.error}`).join("\n")}`,

@@ -31,6 +31,26 @@ const yieldTask = () =>
     channel.port2.postMessage(0);
   });
 
+// Profiling runs only (?countws=1): count the WebSocket messages the page sends and receives.
+const wsCounts = { sent: 0, sentBytes: 0, received: 0 };
+if (params.get("countws")) {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    wsCounts.sent++;
+    wsCounts.sentBytes += data.byteLength ?? data.length ?? 0;
+    return send.call(this, data);
+  };
+  // Every WebSocket the page opens gets one counting listener (constructed through a subclass).
+  const Native = WebSocket;
+  const count = () => wsCounts.received++;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", count);
+    }
+  };
+}
+
 let lib = null;
 const timings = {};
 
@@ -142,6 +162,22 @@ function watch({ done, bad, progress, stallMs, deadlineMs }) {
 
 const state = { kick: () => {}, connError: null };
 
+// Self-test of the checks (bench/run.mjs --only selftest): ?fault= makes the 101st message
+// the library delivers go missing, change or shrink before the checker sees it.
+const FAULT = params.get("fault");
+let delivered = 0;
+function injectFault(p) {
+  if (++delivered !== 101) return p;
+  if (FAULT === "drop") return null;
+  if (FAULT === "corrupt") {
+    const q = p.slice();
+    q[q.length - 1] ^= 0xff;
+    return q;
+  }
+  if (FAULT === "truncate") return p.subarray(0, p.length - 1);
+  return p;
+}
+
 async function connectAdapter(spec, extra) {
   const a = adapter(spec);
   a.onError = (e) => {
@@ -169,7 +205,10 @@ async function sharedClient(spec) {
   if (!c) {
     const a = await connectAdapter(spec);
     c = { a, route: () => {} };
-    a.onMessage((t, p) => c.route(t, p));
+    a.onMessage((t, p) => {
+      const q = FAULT ? injectFault(p) : p;
+      if (q) c.route(t, q);
+    });
     clients.set(key, c);
   }
   return c;
@@ -471,6 +510,10 @@ window.bench = {
       .map((e) => ({ name: new URL(e.name).pathname, transferSize: e.transferSize, encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize }));
     await a.end();
     return { ok: true, connackMs: t1 - t0, toConnackMs: t1 - timings.loadStart, timings, resources };
+  },
+
+  wsCounts() {
+    return { ...wsCounts };
   },
 
   /** Wasm memory of the implementation, if any (for the memory figures). */

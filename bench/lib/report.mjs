@@ -241,7 +241,9 @@ export function report(res) {
     `## wasmqtt benchmarks (${m.quick ? "quick" : "full"} run, ${m.startedAt})`,
     "",
     `${m.cpu}, ${m.cores} cores; ${m.chromium}; mosquitto ${m.mosquitto}; Node ${m.node}; MQTT.js ${m.mqttjs}; Paho ${m.paho}; wasmqtt at ${m.gitHead}${m.gitDirty ? " (with uncommitted changes in src/ or js/)" : ""}, ${m.pkgDir}/wasmqtt_bg.wasm ${m.wasmBytes} B built ${m.wasmBuiltAt} (sha256 ${m.wasmSha256}…).`,
-    `Load average at start ${m.loadavgStart?.map((x) => x.toFixed(2)).join(" ")}, at end ${m.loadavgEnd?.map((x) => x.toFixed(2)).join(" ")}; ${m.config.runs} runs after a warm-up; took ${m.durationS} s.`,
+    `Load average at start ${m.loadavgStart?.map((x) => x.toFixed(2)).join(" ")}, at end ${m.loadavgEnd?.map((x) => x.toFixed(2)).join(" ")}; ${m.config.runs} runs, each page after a discarded warm-up; took ${m.durationS} s, of which ${m.waitedForQuietS ?? 0} s waiting for other processes to quiet down.`,
+    m.noisyGroups?.length ? `**Not quiet** (other processes over 15% of the CPUs when these started): ${m.noisyGroups.join("; ")}.` : "Every group of runs started with the CPUs quiet (other processes under 15%).",
+    m.wasmChangedDuringRun ? `**WARNING**: the wasm changed during the run (now ${m.wasmChangedDuringRun}).` : "",
   ];
   const parts = [head.join("\n"), calibrationTable(res), throughputTables(res), mainThreadTable(res), latencyTable(res), floodTable(res), coldTable(res), codecTable(res), profileTables(res)];
   if (res.selftest) {

@@ -33,6 +33,12 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
+std::thread_local! {
+    /// The option names read on every publish, made JavaScript strings once: a `&str` key
+    /// is otherwise decoded by a TextDecoder on each call.
+    static PUBLISH_KEYS: [JsValue; 3] = ["qos", "retain", "properties"].map(JsValue::from);
+}
+
 fn as_function(v: &JsValue) -> Option<Function> {
     v.dyn_ref::<Function>().cloned()
 }
@@ -133,12 +139,20 @@ impl MqttClient {
     ) -> Result<(), JsValue> {
         let topic = string_from(&topic, "topic")?;
         let payload = bytes_from(&message, "message")?;
+        let [qos, retain, properties] = PUBLISH_KEYS.with(|[q, r, p]| {
+            if opts.is_object() {
+                let get = |k: &JsValue| Reflect::get(&opts, k).unwrap_or(JsValue::UNDEFINED);
+                [get(q), get(r), get(p)]
+            } else {
+                [JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED]
+            }
+        });
         let msg = Message {
             topic,
             payload,
-            qos: qos_of(&get(&opts, "qos"), "option qos")?,
-            retain: get(&opts, "retain").as_bool().unwrap_or(false),
-            properties: js_properties(&get(&opts, "properties"))?,
+            qos: qos_of(&qos, "option qos")?,
+            retain: retain.as_bool().unwrap_or(false),
+            properties: js_properties(&properties)?,
         };
         driver::with_batched(&self.shared, |inner| {
             let now = js_sys::Date::now() as u64;

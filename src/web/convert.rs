@@ -32,13 +32,56 @@ extern "C" {
     /// is the hot path, and each property set from Rust would be a boundary crossing.
     #[wasm_bindgen(js_name = makeMessage)]
     fn make_message(
-        topic: &str,
+        topic: &JsValue,
         bytes: &[u8],
         qos: u8,
         retain: bool,
         dup: bool,
         message_id: u16,
     ) -> Array;
+}
+
+/// Topics of received messages as JavaScript strings, remembered in a small direct-mapped
+/// cache: the same topics come again and again, and decoding one costs a TextDecoder call.
+struct TopicCache {
+    slots: [Option<(String, JsValue)>; TopicCache::SLOTS],
+}
+
+impl TopicCache {
+    const SLOTS: usize = 64;
+
+    fn get(&mut self, topic: &str) -> JsValue {
+        // FNV-1a: a spread of slots for similar topics, at a few cycles per byte.
+        let hash = topic.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        let Some(slot) = self.slots.get_mut(hash as usize % Self::SLOTS) else {
+            return JsValue::from(topic);
+        };
+        match slot {
+            Some((t, v)) if t == topic => v.clone(),
+            _ => {
+                let v = JsValue::from(topic);
+                *slot = Some((topic.into(), v.clone()));
+                v
+            }
+        }
+    }
+}
+
+std::thread_local! {
+    static TOPICS: core::cell::RefCell<TopicCache> = const {
+        core::cell::RefCell::new(TopicCache {
+            slots: [const { None }; TopicCache::SLOTS],
+        })
+    };
+}
+
+fn topic_value(topic: &str) -> JsValue {
+    TOPICS.with(|c| match c.try_borrow_mut() {
+        Ok(mut cache) => cache.get(topic),
+        Err(_) => JsValue::from(topic),
+    })
 }
 
 /// A payload for JavaScript: a Uint8Array (copied out of wasm memory) whose `toString()`
@@ -55,6 +98,10 @@ pub(crate) fn bytes_from(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue
     }
     if value.is_null() || value.is_undefined() {
         return Ok(Vec::new());
+    }
+    // The common case (and Node's Buffer): copied in one call.
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
     }
     if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
         return Ok(Uint8Array::new(buf).to_vec());
@@ -185,7 +232,7 @@ pub(crate) fn properties(p: &Properties<'_>) -> Option<Object> {
 pub(crate) fn message_args(p: &Publish<'_>) -> Array {
     let message_id = p.qos_pid.pid().map_or(0, |pid| pid.get());
     let args = make_message(
-        &p.topic,
+        &topic_value(&p.topic),
         &p.payload,
         p.qos_pid.qos() as u8,
         p.retain,

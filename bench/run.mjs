@@ -199,6 +199,10 @@ async function withPage(impl, fn) {
     await page.send("Performance.enable", { timeDomain: "threadTicks" });
     await page.eval("bench.init()", 30000);
     return await fn(page);
+  } catch (e) {
+    // What failed is reported; the benchmark goes on with the next page.
+    fail("page", impl, "page", e?.stack ?? String(e));
+    return null;
   } finally {
     if (page.errors.length) log(`${impl} page errors:`, page.errors.slice(0, 5).join(" | "));
     await page.close();
@@ -234,19 +238,23 @@ async function throughputCase(page, impl, { mode, qos, size, path: via, warmup =
   };
   await page.send("HeapProfiler.collectGarbage").catch(() => {});
   const m0 = await page.metrics();
+  // An exception in the page (a library throwing) fails the run, not the whole benchmark.
+  const failed = (e) => ({ ok: false, error: String(e?.message ?? e) });
   let r;
   if (mode === "loop") {
-    r = await page.eval(`bench.loop(${JSON.stringify(spec)})`);
+    r = await page.eval(`bench.loop(${JSON.stringify(spec)})`).catch(failed);
   } else if (mode === "recv") {
-    await page.eval(`bench.recvPrepare(${JSON.stringify(spec)})`);
-    const waiting = page.eval("bench.recvWait()");
-    const pub = await native.call("publishAll", { topic, qos, n, size, clientId: clientId(impl, "p") });
-    r = await waiting;
-    // From the publisher's first byte to the page's last delivery (both wall clocks).
-    r.ms = r.tLast - pub.tStart;
+    r = await page.eval(`bench.recvPrepare(${JSON.stringify(spec)})`).catch(failed);
+    if (r === true) {
+      const waiting = page.eval("bench.recvWait()").catch(failed);
+      const pub = await native.call("publishAll", { topic, qos, n, size, clientId: clientId(impl, "p") });
+      r = await waiting;
+      // From the publisher's first byte to the page's last delivery (both wall clocks).
+      r.ms = r.tLast - pub.tStart;
+    }
   } else {
     const { handle } = await native.call("subStart", { topic, qos, n, size, clientId: clientId(impl, "s") });
-    const sending = page.eval(`bench.send(${JSON.stringify(spec)})`);
+    const sending = page.eval(`bench.send(${JSON.stringify(spec)})`).catch(failed);
     const sub = await native.call("subWait", { handle, stallMs: spec.stallMs });
     r = await sending;
     if (r.ok && sub.error) r = { ...r, ok: false, error: `native subscriber: ${sub.error} (${sub.received}/${n})` };
@@ -268,6 +276,7 @@ async function throughputCase(page, impl, { mode, qos, size, path: via, warmup =
     ms: r.ms,
     rate: r.ok ? (n / r.ms) * 1000 : NaN,
     received: r.received,
+    drains: r.drains,
     // Main-thread time of the page (CDP Performance metrics, thread time), per 10,000 messages.
     taskMsPer10k: ((m1.TaskDuration - m0.TaskDuration) * 1000 * 10000) / n,
     scriptMsPer10k: ((m1.ScriptDuration - m0.ScriptDuration) * 1000 * 10000) / n,
@@ -338,7 +347,7 @@ async function latencyCase(page, impl, qos, rate, durationMs) {
   const spec = { url: LISTENER_URL, clientId: clientId(impl), reqTopic, respTopic, qos, size: L.size, rate, durationMs, stallMs: 5000, deadlineMs: 20000 };
   let r;
   try {
-    r = await page.eval(`bench.latency(${JSON.stringify(spec)})`);
+    r = await page.eval(`bench.latency(${JSON.stringify(spec)})`).catch((e) => ({ ok: false, error: String(e?.message ?? e), rtt: [] }));
   } finally {
     await native.call("echoStop", { handle: echo.handle });
   }

@@ -3,7 +3,9 @@
 //   await a.connect(url, clientId, extra)   resolves on CONNACK
 //   await a.subscribe(topic, qos)           resolves on SUBACK (rejects on a refusal)
 //   a.onMessage((topic, payload) => ...)    payload: a Uint8Array (or subclass)
-//   a.publish(topic, payload, qos, done?)   done(err) once QoS 0 written / 1 acked / 2 completed
+//   a.publish(topic, payload, qos, done?)   done(err) once QoS 0 written / 1 acked / 2 completed;
+//                                           false if the library refuses it for now (wasmqtt's
+//                                           bounded outbound queue): then await a.waitDrain()
 //   await a.end()
 //   a.onError = (e) => ...                  connection lost or an error event
 // Every adapter calls its library the way that library's documentation shows, with its
@@ -52,9 +54,24 @@ export class WasmqttAdapter {
     this.c.on("message", h);
   }
 
+  /**
+   * Returns false when the bounded outbound queue refuses the message (ERR_QUEUE_FULL: the
+   * socket is above writeHighWatermark and the queue is full); the caller waits for `drain`.
+   */
   publish(topic, payload, qos, done) {
-    if (done) this.c.publish(topic, payload, OPTS[qos], done);
-    else this.c.publish(topic, payload, OPTS[qos]);
+    try {
+      if (done) this.c.publish(topic, payload, OPTS[qos], done);
+      else this.c.publish(topic, payload, OPTS[qos]);
+    } catch (e) {
+      if (e?.code === "ERR_QUEUE_FULL") return false;
+      throw e;
+    }
+    return true;
+  }
+
+  /** Resolves at the next `drain` (the socket fell below half its watermark). */
+  waitDrain() {
+    return new Promise((r) => this.c.once("drain", r));
   }
 
   /** The bounded inbound queue as an async iterator (wasmqtt only; the flood uses it). */

@@ -330,13 +330,25 @@ window.bench = {
     let ackError = null;
     const tStart = wall();
     if (qos === 0) {
+      let drains = 0;
       while (sent < n) {
         const end = Math.min(n, sent + slice);
-        for (; sent < end; sent++) a.publish(topic, makePayload(sent, size), 0);
-        await yieldTask();
+        let refused = false;
+        while (sent < end) {
+          // wasmqtt's bounded outbound queue may refuse: an application then waits for drain.
+          if (a.publish(topic, makePayload(sent, size), 0) === false) {
+            refused = true;
+            break;
+          }
+          sent++;
+        }
+        if (refused) {
+          drains++;
+          await a.waitDrain();
+        } else await yieldTask();
         if (state.connError) break;
       }
-      return { ok: !state.connError, error: state.connError, tStart, tPublished: wall(), sent };
+      return { ok: !state.connError, error: state.connError, tStart, tPublished: wall(), sent, drains };
     }
     let scheduled = false;
     const pump = () => {

@@ -10,7 +10,8 @@ export function category(cf) {
   if (fn === "(garbage collector)") return "GC";
   if (fn === "(program)") return "browser (program: native work outside JS)";
   if (fn === "(root)") return "root";
-  if (url.startsWith("wasm://") || url.endsWith(".wasm") || /^\$|^wasm-function/.test(fn)) return "wasm code";
+  if (url.startsWith("wasm://") || url.endsWith(".wasm") || /^wasm-function/.test(fn)) return "wasm code";
+  if (/^(js-to-wasm|wasm-to-js)/.test(fn)) return "wasm <-> JS trampolines";
   if (/\/wasmqtt\.js$/.test(url)) return "wasm-bindgen glue (wasmqtt.js)";
   if (/\/snippets\//.test(url)) return "wasm-bindgen glue (snippets: Payload)";
   if (/\/client\.js$/.test(url)) return "package JS (client.js)";

@@ -258,5 +258,9 @@ export function report(res) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(report(JSON.parse(readFileSync(process.argv[2], "utf8"))));
+  const res = JSON.parse(readFileSync(process.argv[2], "utf8"));
+  if (res.full) {
+    // bench/results.json: several runs in one file.
+    for (const [k, v] of Object.entries(res)) if (v && v.meta) console.log(`\n<!-- ${k} -->\n${report(v)}`);
+  } else console.log(report(res));
 }

@@ -7,7 +7,7 @@
 // Every run checks count, order and payload of what it received; a wasmqtt run that fails
 // makes the whole command fail (other implementations' failures are reported as findings).
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -537,8 +537,11 @@ async function profile() {
   const dir = path.join(ROOT, "bench", "results", `profile-${runId}`);
   mkdirSync(dir, { recursive: true });
   results.profile = [];
+  // Without bench/results/prof-pkg (bash bench/profile-pkg.sh) wasm frames have no names.
+  const named = existsSync(path.join(ROOT, "bench", "results", "prof-pkg", "wasmqtt_bg.wasm"));
+  if (!named) log("profile: bench/results/prof-pkg is missing (bash bench/profile-pkg.sh): profiling pkg-web, wasm functions unnamed");
   for (const impl of IMPLS) {
-    const pkg = impl === "wasmqtt" ? "/prof-pkg/" : "/pkg/";
+    const pkg = impl === "wasmqtt" && named ? "/prof-pkg/" : "/pkg/";
     const page = await browser.newPage();
     try {
       await page.goto(`${server.url}/bench/harness.html?impl=${impl}&pkg=${pkg}&countws=1`);

@@ -93,15 +93,15 @@ pub(crate) fn payload(bytes: &[u8]) -> JsValue {
 /// Bytes from a string (UTF-8), an ArrayBuffer, or any ArrayBuffer view (typed arrays,
 /// DataView, Node's Buffer).
 pub(crate) fn bytes_from(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    // The common case (and Node's Buffer): copied in one call.
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
     if let Some(s) = value.as_string() {
         return Ok(s.into_bytes());
     }
     if value.is_null() || value.is_undefined() {
         return Ok(Vec::new());
-    }
-    // The common case (and Node's Buffer): copied in one call.
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
     }
     if let Some(buf) = value.dyn_ref::<ArrayBuffer>() {
         return Ok(Uint8Array::new(buf).to_vec());

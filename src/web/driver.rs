@@ -385,6 +385,8 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
             reason_code,
         } => {
             let result = match inner.waiting.get(&token) {
+                // Nobody waits (a publish without callback): no packet object to build.
+                Some((_, Done::Nothing)) => Ok(JsValue::UNDEFINED),
                 Some((Waiting::Publish, _)) => {
                     let rc = version.is_v5().then_some(reason_code.value());
                     let id = pid.map(crate::codec::Pid::get);

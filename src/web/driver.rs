@@ -110,8 +110,6 @@ pub(crate) struct Inner {
     pub(crate) routes: Routes,
     /// Decodes what arrives a second time while someone listens to `packetreceive`.
     pub(crate) trace_receive: Option<Framer>,
-    /// When the next connection attempt is due (ms since the epoch), while one is scheduled.
-    reconnect_at: Option<u64>,
 }
 
 impl Inner {
@@ -122,10 +120,13 @@ impl Inner {
 
     /// Milliseconds until the next connection attempt, while one is scheduled.
     pub(crate) fn reconnect_in(&self) -> Option<u64> {
-        if self.ended {
+        // The session's only deadline while disconnected is the next attempt.
+        if self.ended || self.session.state() != State::Disconnected {
             return None;
         }
-        self.reconnect_at.map(|at| at.saturating_sub(now()))
+        self.session
+            .poll_timeout()
+            .map(|at| at.saturating_sub(now()))
     }
 
     pub(crate) fn new(opts: ClientOptions, options_js: JsValue) -> Inner {
@@ -149,7 +150,6 @@ impl Inner {
             actions: Vec::new(),
             routes: Routes::default(),
             trace_receive: None,
-            reconnect_at: None,
         }
     }
 
@@ -372,7 +372,6 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
     let version = inner.session.protocol();
     match event {
         Event::Connected(connack) => {
-            inner.reconnect_at = None;
             inner.reconnecting = false;
             inner.offline = false;
             let packet = convert::connack_packet(&connack, version);
@@ -452,7 +451,6 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
                 }
                 other => inner.emit("error", Array::of1(&session_error(other))),
             }
-            inner.reconnect_at = reconnect_in.map(|ms| now() + ms);
             inner.emit("close", Array::new());
             if reconnect_in.is_some() {
                 inner.reconnecting = true;
@@ -484,7 +482,6 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
 /// Opens a socket to the next server (rotating through `servers`), through
 /// `transformWsUrl` when given (which may return a Promise, e.g. to sign the URL).
 pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
-    inner.reconnect_at = None;
     if inner.ended {
         return;
     }

@@ -16,6 +16,7 @@ import mqttPacket from "mqtt-packet";
 import { WebSocketServer } from "ws";
 
 import { bodyTemplate, seqOf } from "./page/payload.js";
+import { nextPacket } from "./page/frames.js";
 
 const wallNow = () => performance.timeOrigin + performance.now();
 const BROKER_PORT = Number(process.env.BENCH_TCP_PORT);
@@ -102,21 +103,10 @@ class Mini {
     let buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
     let off = 0;
     const acks = [];
-    for (;;) {
-      if (buf.length - off < 2) break;
-      let mul = 1;
-      let rl = 0;
-      let i = off + 1;
-      let b;
-      do {
-        if (i >= buf.length) break;
-        b = buf[i++];
-        rl += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b & 0x80);
-      if (b & 0x80 || i + rl > buf.length) break;
+    for (let p; (p = nextPacket(buf, off)); off = p.end) {
+      const { start: i, end } = p;
       const type = buf[off] >> 4;
-      const body = buf.subarray(i, i + rl);
+      const body = buf.subarray(i, end);
       if (type === 3) {
         const qos = (buf[off] >> 1) & 3;
         const tl = body.readUInt16BE(0);
@@ -148,7 +138,6 @@ class Mini {
           resolve({ type, rc: type === 2 ? body[1] : 0, body });
         }
       }
-      off = i + rl;
     }
     this.buf = off < buf.length ? Buffer.from(buf.subarray(off)) : Buffer.alloc(0);
     if (acks.length) this.sock.write(acks.length === 1 ? acks[0] : Buffer.concat(acks));

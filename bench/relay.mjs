@@ -12,6 +12,8 @@ import net from "node:net";
 
 import { WebSocketServer } from "ws";
 
+import { nextPacket } from "./page/frames.js";
+
 const BROKER_PORT = Number(process.env.BENCH_TCP_PORT);
 const HIGH_WATER = 8 << 20;
 
@@ -40,20 +42,8 @@ wss.on("connection", (ws) => {
     let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
     rest = null;
     let off = 0;
-    for (;;) {
-      if (buf.length - off < 2) break;
-      let rl = 0;
-      let mul = 1;
-      let i = off + 1;
-      let b = 0x80;
-      while (b & 0x80 && i < buf.length) {
-        b = buf[i++];
-        rl += (b & 0x7f) * mul;
-        mul *= 128;
-      }
-      if (b & 0x80 || i + rl > buf.length) break;
-      ws.send(buf.subarray(off, i + rl), { binary: true });
-      off = i + rl;
+    for (let p; (p = nextPacket(buf, off)); off = p.end) {
+      ws.send(buf.subarray(off, p.end), { binary: true });
     }
     if (off < buf.length) rest = Buffer.from(buf.subarray(off));
     // The browser reads slower than the broker writes: stop reading the broker for a while.

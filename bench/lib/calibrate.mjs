@@ -9,6 +9,7 @@ import mqtt from "mqtt";
 import WebSocket from "ws";
 
 import { bodyTemplate } from "../page/payload.js";
+import { nextPacket } from "../page/frames.js";
 
 const wall = () => performance.timeOrigin + performance.now();
 
@@ -25,25 +26,13 @@ async function wsSubscriber(url, topic, n, clientId) {
     let buf = rest ? Buffer.concat([rest, d]) : d;
     rest = null;
     let off = 0;
-    for (;;) {
-      if (buf.length - off < 2) break;
-      let rl = 0;
-      let mul = 1;
-      let i = off + 1;
-      let b = 0x80;
-      while (b & 0x80 && i < buf.length) {
-        b = buf[i++];
-        rl += (b & 0x7f) * mul;
-        mul *= 128;
-      }
-      if (b & 0x80 || i + rl > buf.length) break;
+    for (let p; (p = nextPacket(buf, off)); off = p.end) {
       const type = buf[off] >> 4;
       if (type === 3) {
         got++;
         tLast = wall();
         if (got === n) resolveDone();
       } else onType?.(type);
-      off = i + rl;
     }
     if (off < buf.length) rest = Buffer.from(buf.subarray(off));
   });

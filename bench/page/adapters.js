@@ -10,6 +10,7 @@
 //   a.onError = (e) => ...                  connection lost or an error event
 // Every adapter calls its library the way that library's documentation shows, with its
 // defaults (MQTT 3.1.1, clean session, no reconnect), and no tuning the others don't get.
+import { nextPacket } from "./frames.js";
 
 const OPTS = [{ qos: 0 }, { qos: 1 }, { qos: 2 }];
 
@@ -348,21 +349,9 @@ export class RawMqttAdapter {
       this.rest = null;
     }
     let off = 0;
-    for (;;) {
-      if (buf.length - off < 2) break;
-      let mul = 1;
-      let rl = 0;
-      let i = off + 1;
-      let b = 0x80;
-      while (b & 0x80) {
-        if (i >= buf.length) break;
-        b = buf[i++];
-        rl += (b & 0x7f) * mul;
-        mul *= 128;
-      }
-      if (b & 0x80 || i + rl > buf.length) break;
+    for (let p; (p = nextPacket(buf, off)); off = p.end) {
       const type = buf[off] >> 4;
-      const body = buf.subarray(i, i + rl);
+      const body = buf.subarray(p.start, p.end);
       if (type === 3) {
         const qos = (buf[off] >> 1) & 3;
         const tl = (body[0] << 8) | body[1];
@@ -389,7 +378,6 @@ export class RawMqttAdapter {
           w(body);
         }
       }
-      off = i + rl;
     }
     if (off < buf.length) this.rest = buf.slice(off);
   }

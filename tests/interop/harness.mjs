@@ -20,8 +20,9 @@ import { fileURLToPath } from "node:url";
 
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
-import { chromium } from "playwright-core";
 import { WebSocketServer, createWebSocketStream } from "ws";
+
+import { freePort, launchBrowser } from "../page/helpers.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGE_DIR = path.join(ROOT, "tests/interop/page");
@@ -60,17 +61,7 @@ export async function waitFor(predicate, ms, what) {
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, launchBrowser };
 
 function portOpen(port) {
   return new Promise((resolve) => {
@@ -588,20 +579,6 @@ export async function startStaticServer() {
 
 // ---------------------------------------------------------------------------------------
 // Chromium through playwright-core
-
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
-
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30000 });
-}
 
 /**
  * A fresh page (own context) with the module loaded (`window.wasmqtt`, `window.H`).

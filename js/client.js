@@ -38,23 +38,16 @@ const TOKEN = Symbol("wasmqtt.MqttClient");
 /** Clients holding dispatchers in the wasm module: those to tell of a panic. */
 const live = new Set();
 let panicHandlerSet = false;
-/** Whether the wasm module panicked: no new client may use it. */
-let panicked = false;
-
-function panicError() {
-  const error = new Error("wasmqtt stopped after an internal error (a Rust panic)");
-  error.code = "ERR_PANIC";
-  return error;
-}
+/** The error of a panic of the wasm module, once it happened: no new client may use it. */
+let panicError = null;
 
 /** Called (in a microtask) if the wasm module panics. */
 function onPanic(message) {
-  panicked = true;
-  const error = new Error(`wasmqtt stopped after an internal error (a Rust panic): ${message}`);
-  error.code = "ERR_PANIC";
+  panicError = new Error(`wasmqtt stopped after an internal error (a Rust panic): ${message}`);
+  panicError.code = "ERR_PANIC";
   const clients = [...live];
   live.clear();
-  for (const client of clients) client._panicked(error);
+  for (const client of clients) client._panicked(panicError);
 }
 
 function report(error) {
@@ -413,7 +406,7 @@ export function connect(url, options) {
     wasm.setPanicHandler(onPanic);
     panicHandlerSet = true;
   }
-  if (panicked) throw panicError();
+  if (panicError) throw panicError;
   return new MqttClient(TOKEN, wasm.connect(url, options));
 }
 

@@ -253,6 +253,11 @@ impl Session {
 
     // ---- outputs ----
 
+    /// Whether [`poll_transmit`](Session::poll_transmit) has bytes.
+    pub fn has_transmit(&self) -> bool {
+        !self.tx.is_empty()
+    }
+
     /// Bytes to write to the transport: every packet produced since the last call, as one
     /// buffer (one WebSocket message).
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {

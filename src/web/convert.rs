@@ -16,10 +16,13 @@ const decoder = new TextDecoder();
 export class Payload extends Uint8Array {
   toString() { return decoder.decode(this); }
 }
-export function makePayload(bytes) { const p = new Payload(bytes.length); p.set(bytes); return p; }
+// One copy out of wasm memory: slicing the ArrayBuffer copies without the zero-fill that
+// `new Payload(length)` costs.
+export function makePayload(bytes) {
+  return new Payload(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
 export function makeMessage(topic, bytes, qos, retain, dup, messageId) {
-  const payload = new Payload(bytes.length);
-  payload.set(bytes);
+  const payload = makePayload(bytes);
   const packet = { cmd: 'publish', topic, payload, qos, retain, dup };
   if (messageId !== 0) packet.messageId = messageId;
   return [topic, payload, packet];

@@ -22,6 +22,7 @@ use super::emitter::{report_exception, Emitter};
 use super::errors::{js_error, session_error, ErrorCode};
 use super::options::ClientOptions;
 use super::socket::{Socket, SocketEvent};
+use super::task::Task;
 use super::timer::Timer;
 
 fn now() -> u64 {
@@ -101,6 +102,15 @@ pub(crate) struct Inner {
     pub(crate) ending: Option<(ReasonCode, Properties<'static>)>,
     pub(crate) ended: bool,
     flush_scheduled: bool,
+    /// When the last WebSocket message was sent (ms): another write due within a millisecond
+    /// of it waits for `write_task`.
+    last_write: u64,
+    /// Set while `write_task` is queued: the session's bytes wait for it.
+    write_deferred: bool,
+    /// Writes from a task of its own when busy (created on first use).
+    write_task: Option<Task>,
+    /// Scratch for each incoming WebSocket message's bytes, reused.
+    incoming: Vec<u8>,
     write_blocked: bool,
     offline: bool,
     was_outgoing_empty: bool,
@@ -143,6 +153,10 @@ impl Inner {
             ending: None,
             ended: false,
             flush_scheduled: false,
+            last_write: 0,
+            write_deferred: false,
+            write_task: None,
+            incoming: Vec::new(),
             write_blocked: false,
             offline: false,
             was_outgoing_empty: true,
@@ -302,12 +316,48 @@ fn trace_send(shared: &Rc<Shared>, inner: &mut Inner, bytes: &[u8]) {
     }
 }
 
-/// Writes what the session produced as one message; watches `bufferedAmount`.
+/// Writes what the session produced, as one message. Each incoming WebSocket message is a task
+/// of its own, so writing at the end of each would send one message per packet received (the
+/// PUBACK of each, the reply a message handler publishes). So when a message went out within
+/// the last millisecond, the write waits for a task queued behind the events already waiting,
+/// and everything they produce goes out together. An idle connection writes at once.
 fn flush(shared: &Rc<Shared>, inner: &mut Inner, now: u64) {
-    let Some(bytes) = inner.session.poll_transmit() else {
+    if inner.write_deferred {
+        return;
+    }
+    if !inner.session.has_transmit() {
         check_drain(inner, now);
         return;
+    }
+    if now <= inner.last_write.saturating_add(1) && defer_write(shared, inner) {
+        return;
+    }
+    write(shared, inner, now);
+}
+
+/// Queues the write task; false if it cannot run (no `MessageChannel`): then write now.
+fn defer_write(shared: &Rc<Shared>, inner: &mut Inner) -> bool {
+    if inner.write_task.is_none() {
+        let weak = Rc::downgrade(shared);
+        inner.write_task = Task::new(move || {
+            if let Some(shared) = weak.upgrade() {
+                with(&shared, |inner| {
+                    inner.write_deferred = false;
+                    write(&shared, inner, now());
+                });
+            }
+        });
+    }
+    inner.write_deferred = inner.write_task.as_ref().is_some_and(Task::post);
+    inner.write_deferred
+}
+
+/// Sends the session's bytes as one WebSocket message; watches `bufferedAmount`.
+fn write(shared: &Rc<Shared>, inner: &mut Inner, now: u64) {
+    let Some(bytes) = inner.session.poll_transmit() else {
+        return;
     };
+    inner.last_write = now;
     trace_send(shared, inner, &bytes);
     let Some(socket) = &inner.socket else { return };
     // A failed send means the socket is closing; its close event follows.
@@ -440,6 +490,8 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
             error,
             reconnect_in,
         } => {
+            // What the session said last (a DISCONNECT) goes out before the socket closes.
+            write(shared, inner, now());
             inner.socket = None;
             inner.socket_epoch += 1;
             inner.write_blocked = false;
@@ -597,9 +649,15 @@ fn on_socket_event(inner: &mut Inner, epoch: u64, event: SocketEvent) {
             inner.session.handle_connected(now);
         }
         SocketEvent::Bytes(bytes) => {
-            let bytes = bytes.to_vec();
-            trace_receive(inner, &bytes);
-            inner.session.handle_bytes(now, &bytes);
+            let mut incoming = core::mem::take(&mut inner.incoming);
+            incoming.resize(bytes.length() as usize, 0);
+            bytes.copy_to(&mut incoming);
+            trace_receive(inner, &incoming);
+            inner.session.handle_bytes(now, &incoming);
+            // A large message's buffer is not kept for the small ones that follow.
+            if incoming.capacity() <= 64 * 1024 {
+                inner.incoming = incoming;
+            }
         }
         SocketEvent::Text => {
             // [MQTT-6.0.0-1]: a text frame is not MQTT; the connection must be closed.

@@ -11,6 +11,7 @@ mod errors;
 mod options;
 mod panic;
 mod socket;
+mod task;
 mod timer;
 
 pub use client::{connect, MqttClient};

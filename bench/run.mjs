@@ -533,6 +533,7 @@ async function profile() {
     { mode: "recv", qos: 0, size: 1024, path: "ws" },
     { mode: "send", qos: 0, size: 256, path: "ws" },
     { mode: "loop", qos: 1, size: 256, path: "ws" },
+    { mode: "recv", qos: 0, size: 65536, path: "relay" },
   ];
   const dir = path.join(ROOT, "bench", "results", `profile-${runId}`);
   mkdirSync(dir, { recursive: true });

@@ -16,11 +16,9 @@ const decoder = new TextDecoder();
 export class Payload extends Uint8Array {
   toString() { return decoder.decode(this); }
 }
-// One copy out of wasm memory: slicing the ArrayBuffer copies without the zero-fill that
-// `new Payload(length)` costs.
-export function makePayload(bytes) {
-  return new Payload(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
+// One copy out of wasm memory: the typed-array constructor copies without first zero-filling
+// as `new Payload(length)` then `set()` does (measured faster than ArrayBuffer.slice too).
+export function makePayload(bytes) { return new Payload(bytes); }
 export function makeMessage(topic, bytes, qos, retain, dup, messageId) {
   const payload = makePayload(bytes);
   const packet = { cmd: 'publish', topic, payload, qos, retain, dup };

@@ -649,13 +649,19 @@ fn on_socket_event(inner: &mut Inner, epoch: u64, event: SocketEvent) {
             inner.session.handle_connected(now);
         }
         SocketEvent::Bytes(bytes) => {
+            // Copied once into wasm memory, into a buffer reused from message to message (and
+            // not zero-filled first): the framer copies what it keeps.
+            let len = bytes.length() as usize;
             let mut incoming = core::mem::take(&mut inner.incoming);
-            incoming.resize(bytes.length() as usize, 0);
-            bytes.copy_to(&mut incoming);
-            trace_receive(inner, &incoming);
-            inner.session.handle_bytes(now, &incoming);
-            // A large message's buffer is not kept for the small ones that follow.
-            if incoming.capacity() <= 64 * 1024 {
+            incoming.clear();
+            incoming.reserve(len);
+            if let Some(spare) = incoming.spare_capacity_mut().get_mut(..len) {
+                let received: &[u8] = bytes.copy_to_uninit(spare);
+                trace_receive(inner, received);
+                inner.session.handle_bytes(now, received);
+            }
+            // The buffer of an unusually large message is not kept for the small ones after it.
+            if incoming.capacity() <= 128 * 1024 {
                 inner.incoming = incoming;
             }
         }

@@ -13,6 +13,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
+import { after, before } from "node:test";
+
 import { chromium } from "playwright-core";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -258,4 +260,20 @@ export async function pageEnv({ mounts, pages, extraConf, browserArgs } = {}) {
     await dispose();
     throw e;
   }
+}
+
+/**
+ * For a test file of one page on pkg-web: registers the hooks that make a `pageEnv` with
+ * pkg-web at /pkg-web/ and `pages` before its tests and dispose of it after; returns a getter.
+ */
+export function pkgWebPageEnv(pages) {
+  let env;
+  before(async () => {
+    requireBuilt(PKG_WEB, "bash scripts/build.sh web");
+    env = await pageEnv({ mounts: { "/pkg-web/": PKG_WEB }, pages });
+  });
+  after(async () => {
+    if (env) await env.dispose();
+  });
+  return () => env;
 }

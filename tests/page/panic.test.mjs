@@ -4,11 +4,11 @@
 // must stay alive: nothing uncaught, even when the broker keeps sending to the dead client.
 // Also checks `onMessage` and `messages()` through the public MQTT.js-shaped wrapper.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import mqtt from "mqtt";
 
-import { PKG_WEB, openPage, pageEnv, requireBuilt, sleep } from "./helpers.mjs";
+import { openPage, pkgWebPageEnv, sleep } from "./helpers.mjs";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -75,16 +75,10 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-let env;
-before(async () => {
-  requireBuilt(PKG_WEB, "bash scripts/build.sh web");
-  env = await pageEnv({ mounts: { "/pkg-web/": PKG_WEB }, pages: { "/index.html": PAGE } });
-});
-after(async () => {
-  if (env) await env.dispose();
-});
+const pageEnvOf = pkgWebPageEnv({ "/index.html": PAGE });
 
 test("a Rust panic becomes error ERR_PANIC + close, later calls fail with it, the page lives on", { timeout: 20000 }, async () => {
+  const env = pageEnvOf();
   const topic = `wasmqtt/test/panic/${Date.now()}`;
   const id = `wasmqtt-panic-${process.pid}`;
   const url = `${env.server.url}/index.html?broker=${encodeURIComponent(env.broker.wsUrl)}&topic=${topic}&id=${id}`;

@@ -16,28 +16,18 @@ import mqttPacket from "mqtt-packet";
 import { WebSocketServer } from "ws";
 
 import { bodyTemplate, seqOf } from "./page/payload.js";
-import { nextPacket } from "./page/frames.js";
+import { nextPacket, remainingLength } from "./page/frames.js";
 
 const wallNow = () => performance.timeOrigin + performance.now();
 const BROKER_PORT = Number(process.env.BENCH_TCP_PORT);
 const template = Buffer.from(bodyTemplate());
 
-function varint(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-/** Writes a PUBLISH of `seq`/`size` into `buf` at `off`; returns the new offset. */
-function writePublish(buf, off, topicBuf, qos, pid, seq, size) {
+/** Writes a PUBLISH's fixed header, topic and packet id into `buf` at `off`, for a payload of
+ * `size` bytes; returns where the payload goes. */
+function writePublishHead(buf, off, topicBuf, qos, pid, size) {
   const rl = 2 + topicBuf.length + (qos ? 2 : 0) + size;
   buf[off++] = 0x30 | (qos << 1);
-  for (const b of varint(rl)) buf[off++] = b;
+  for (const b of remainingLength(rl)) buf[off++] = b;
   buf.writeUInt16BE(topicBuf.length, off);
   off += 2;
   topicBuf.copy(buf, off);
@@ -46,6 +36,12 @@ function writePublish(buf, off, topicBuf, qos, pid, seq, size) {
     buf.writeUInt16BE(pid, off);
     off += 2;
   }
+  return off;
+}
+
+/** Writes a PUBLISH of `seq`/`size` into `buf` at `off`; returns the new offset. */
+function writePublish(buf, off, topicBuf, qos, pid, seq, size) {
+  off = writePublishHead(buf, off, topicBuf, qos, pid, size);
   buf.writeUInt32BE(seq >>> 0, off);
   template.copy(buf, off + 4, 4, size);
   return off + size;
@@ -53,7 +49,7 @@ function writePublish(buf, off, topicBuf, qos, pid, seq, size) {
 
 function publishLength(topicBuf, qos, size) {
   const rl = 2 + topicBuf.length + (qos ? 2 : 0) + size;
-  return 1 + varint(rl).length + rl;
+  return 1 + remainingLength(rl).length + rl;
 }
 
 /** A small MQTT 3.1.1 client over TCP: enough to publish, subscribe, ack and count. */
@@ -279,21 +275,9 @@ async function echoStart({ reqTopic, respTopic, qos, clientId }) {
   c.onPublish = (t, p) => {
     pid = (pid % 65535) + 1;
     const b = Buffer.allocUnsafe(publishLength(respBuf, qos, p.length));
-    // Copy the request's payload as it is (writePublish writes seq + template; here the
-    // payload carries the page's own bytes).
-    let off = 0;
-    const rl = 2 + respBuf.length + (qos ? 2 : 0) + p.length;
-    b[off++] = 0x30 | (qos << 1);
-    for (const x of varint(rl)) b[off++] = x;
-    b.writeUInt16BE(respBuf.length, off);
-    off += 2;
-    respBuf.copy(b, off);
-    off += respBuf.length;
-    if (qos) {
-      b.writeUInt16BE(pid, off);
-      off += 2;
-    }
-    p.copy(b, off);
+    // The request's payload as it is (writePublish writes seq + template; here the payload
+    // carries the page's own bytes).
+    p.copy(b, writePublishHead(b, 0, respBuf, qos, pid, p.length));
     c.write(b);
     echoed++;
   };

@@ -7,17 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+import { CHROMIUM, CHROMIUM_ARGS as PAGE_TEST_ARGS } from "../../scripts/lib/loopback.mjs";
 
 // The flags of the page tests, plus: background throttling off (a page that is not focused
 // must not have its timers or its renderer deprioritised).
 export const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
+  ...PAGE_TEST_ARGS,
   "--no-default-browser-check",
   "--disable-background-timer-throttling",
   "--disable-renderer-backgrounding",

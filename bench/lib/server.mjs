@@ -7,13 +7,8 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-};
+import { MIME_TYPES, listenOnLoopback } from "../../scripts/lib/loopback.mjs";
+
 
 /** `mounts`: URL prefix -> directory, or exact URL path -> file. Returns { url, port, close }. */
 export async function startStatic(mounts) {
@@ -64,7 +59,7 @@ export async function startStatic(mounts) {
     const gzip = /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
     const body = gzip ? e.gz : e.raw;
     res.writeHead(200, {
-      "content-type": TYPES[path.extname(file)] || "application/octet-stream",
+      "content-type": MIME_TYPES[path.extname(file)] || "application/octet-stream",
       "content-length": body.length,
       "cache-control": "no-store",
       // Lets Resource Timing report sizes and timings of every resource to the page.
@@ -73,20 +68,5 @@ export async function startStatic(mounts) {
     });
     res.end(body);
   });
-  const sockets = new Set();
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { address, port } = server.address();
-  if (address !== "127.0.0.1") throw new Error(`static server bound ${address}`);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return listenOnLoopback(server);
 }

@@ -10,7 +10,7 @@
 //   a.onError = (e) => ...                  connection lost or an error event
 // Every adapter calls its library the way that library's documentation shows, with its
 // defaults (MQTT 3.1.1, clean session, no reconnect), and no tuning the others don't get.
-import { nextPacket } from "./frames.js";
+import { nextPacket, remainingLength } from "./frames.js";
 
 const OPTS = [{ qos: 0 }, { qos: 1 }, { qos: 2 }];
 
@@ -218,17 +218,6 @@ export class PahoAdapter {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-function remainingLength(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
 
 /**
  * The least an MQTT client can do over the browser's WebSocket: PUBLISH and the acks encoded

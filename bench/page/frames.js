@@ -19,3 +19,15 @@ export function nextPacket(buf, off) {
   }
   return i + rl > buf.length ? null : { start: i, end: i + rl };
 }
+
+/** The Remaining Length field for `n`: 1-4 bytes, 7 bits each, high bit "more follows". */
+export function remainingLength(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}

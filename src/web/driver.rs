@@ -655,6 +655,7 @@ fn on_socket_event(inner: &mut Inner, epoch: u64, event: SocketEvent) {
             let mut incoming = core::mem::take(&mut inner.incoming);
             incoming.clear();
             incoming.reserve(len);
+            // `reserve(len)` on the cleared buffer guarantees the spare room: never `None`.
             if let Some(spare) = incoming.spare_capacity_mut().get_mut(..len) {
                 let received: &[u8] = bytes.copy_to_uninit(spare);
                 trace_receive(inner, received);

@@ -23,6 +23,7 @@ import mqtt from "mqtt";
 import { WebSocketServer, createWebSocketStream } from "ws";
 
 import { freePort, launchBrowser } from "../page/helpers.mjs";
+import { MIME_TYPES, listenOnLoopback } from "../../scripts/lib/loopback.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PAGE_DIR = path.join(ROOT, "tests/interop/page");
@@ -515,14 +516,6 @@ export async function startHangingTcpServer() {
 // ---------------------------------------------------------------------------------------
 // Static server for the page and pkg-web/
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".ts": "text/plain; charset=utf-8",
-};
 
 export async function startStaticServer() {
   if (!existsSync(path.join(PKG_DIR, "wasmqtt.js"))) {
@@ -556,25 +549,13 @@ export async function startStaticServer() {
       return;
     }
     res.writeHead(200, {
-      "content-type": TYPES[path.extname(file)] || "application/octet-stream",
+      "content-type": MIME_TYPES[path.extname(file)] || "application/octet-stream",
       "cache-control": "no-store",
     });
     createReadStream(file).pipe(res);
   });
-  const sockets = new Set();
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  assertServerLoopback(server);
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    async dispose() {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, dispose: close };
 }
 
 // ---------------------------------------------------------------------------------------

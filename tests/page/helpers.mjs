@@ -17,6 +17,8 @@ import { after, before } from "node:test";
 
 import { chromium } from "playwright-core";
 
+import { CHROMIUM, CHROMIUM_ARGS, MIME_TYPES, listenOnLoopback } from "../../scripts/lib/loopback.mjs";
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const PKG = path.join(ROOT, "pkg");
 export const PKG_WEB = path.join(ROOT, "pkg-web");
@@ -100,15 +102,6 @@ export async function startBroker({ extraConf = "" } = {}) {
   };
 }
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json",
-  ".wasm": "application/wasm",
-  ".map": "application/json",
-  ".ts": "text/plain; charset=utf-8",
-};
 
 /**
  * A static server on 127.0.0.1: `mounts` maps URL prefixes ("/pkg-web/", "/") to directories;
@@ -127,7 +120,7 @@ export async function startServer({ mounts = {}, pages = {}, wsPort } = {}) {
     }
     if (Object.prototype.hasOwnProperty.call(pages, pathname)) {
       res.writeHead(200, {
-        "content-type": TYPES[path.extname(pathname)] || TYPES[".html"],
+        "content-type": MIME_TYPES[path.extname(pathname)] || MIME_TYPES[".html"],
         "cache-control": "no-store",
       });
       res.end(pages[pathname]);
@@ -151,17 +144,12 @@ export async function startServer({ mounts = {}, pages = {}, wsPort } = {}) {
       return;
     }
     res.writeHead(200, {
-      "content-type": TYPES[path.extname(file)] || "application/octet-stream",
+      "content-type": MIME_TYPES[path.extname(file)] || "application/octet-stream",
       "cache-control": "no-store",
     });
     createReadStream(file).pipe(res);
   });
-  const sockets = new Set();
-  const track = (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  };
-  server.on("connection", track);
+  const listening = await listenOnLoopback(server);
   server.on("upgrade", (req, socket, head) => {
     if (!wsPort || !req.url.startsWith("/mqtt")) {
       socket.destroy();
@@ -175,7 +163,7 @@ export async function startServer({ mounts = {}, pages = {}, wsPort } = {}) {
       if (head && head.length) upstream.write(head);
       socket.pipe(upstream).pipe(socket);
     });
-    track(upstream);
+    listening.track(upstream);
     const drop = () => {
       socket.destroy();
       upstream.destroy();
@@ -185,28 +173,8 @@ export async function startServer({ mounts = {}, pages = {}, wsPort } = {}) {
     socket.on("close", () => upstream.end());
     upstream.on("close", () => socket.end());
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { address, port } = server.address();
-  if (address !== "127.0.0.1") throw new Error(`static server bound ${address}`);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return listening;
 }
-
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 
 /** Headless Debian Chromium (never a downloaded one); `extraArgs` e.g. --js-flags=--expose-gc. */
 export function launchBrowser(extraArgs = []) {

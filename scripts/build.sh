@@ -31,7 +31,8 @@ before=$(stat -c %s "$wasm")
 # Exactly the features rustc 1.95 enables by default for wasm32-unknown-unknown (the module's
 # target_features section lists these; `wasm-opt --print-features` shows them): wasm-opt must
 # accept all of them or it rejects the module. All are in every current browser.
-"$WASM_OPT" -Oz \
+# --strip-producers / --strip-target-features: custom sections no browser reads.
+"$WASM_OPT" -Oz --strip-producers --strip-target-features \
   --enable-bulk-memory \
   --enable-nontrapping-float-to-int \
   --enable-sign-ext \

@@ -66,16 +66,16 @@ section "cargo fmt --check"
 cargo fmt --all -- --check --color never
 
 section "native tests: unit, integration, benches in test mode"
-run unit cargo test --all-targets
+run unit cargo test --workspace --all-targets
 
 section "doc tests"
-run doc cargo test --doc
+run doc cargo test --workspace --doc
 
 section "no_std build (thumbv7em-none-eabihf, no default features)"
 cargo build --lib --no-default-features --target thumbv7em-none-eabihf
 
 section "clippy (native, all targets)"
-cargo clippy --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 section "clippy (no_std core: --no-default-features)"
 cargo clippy --lib --no-default-features -- -D warnings
 section "clippy (wasm32-unknown-unknown)"

@@ -637,3 +637,27 @@ async fn transform_ws_url_rewrites_each_attempt_sync_and_async() {
             .unwrap();
     }
 }
+
+#[wasm_bindgen_test]
+async fn transform_ws_url_rejected_promise_is_an_error_event() {
+    let log = Log::default();
+    let transform = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_url: JsValue| {
+        js_sys::Promise::reject(&"no signed URL today".into()).into()
+    });
+    let opts = options(&[
+        ("reconnectPeriod", 0.into()),
+        ("transformWsUrl", transform.into_js_value()),
+    ]);
+    let client = record(connect(BROKER.into(), opts).expect("connect"), &log);
+    until(&log, "error", |s| !s.errors.is_empty()).await;
+    let err = log.borrow().errors[0].clone();
+    let message = get(&err, "message").as_string().unwrap_or_default();
+    assert!(
+        message.contains("transformWsUrl did not give a URL"),
+        "{message:?}"
+    );
+    assert!(!client.connected());
+    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+}

@@ -265,9 +265,9 @@ impl fmt::Debug for Value<'_> {
 impl fmt::Debug for Properties<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        let _ = self.visit(|id, value| {
+        let _ = self.visit(&mut |id, value| {
             map.entry(&format_args!("{}", id.name()), &value);
-            Ok::<(), ()>(())
+            Ok(())
         });
         map.finish()
     }
@@ -345,8 +345,12 @@ fn flag(b: bool) -> Value<'static> {
 
 impl<'a> Properties<'a> {
     /// Calls `f` with every property present, in identifier order, user properties in their
-    /// own order. The one place that maps fields to identifiers for encoding.
-    fn visit<E>(&self, mut f: impl FnMut(PropertyId, Value<'_>) -> Result<(), E>) -> Result<(), E> {
+    /// own order. The one place that maps fields to identifiers for encoding. `f` is a trait
+    /// object so that this long function exists once in the wasm, not once per caller.
+    fn visit(
+        &self,
+        f: &mut dyn FnMut(PropertyId, Value<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         use PropertyId as P;
         if let Some(v) = self.payload_format_indicator {
             f(
@@ -437,7 +441,12 @@ impl<'a> Properties<'a> {
 
     /// Whether no property is set.
     pub fn is_empty(&self) -> bool {
-        self.visit(|_, _| Err(())).is_ok()
+        let mut empty = true;
+        let _ = self.visit(&mut |_, _| {
+            empty = false;
+            Ok(())
+        });
+        empty
     }
 
     /// Checks every property is allowed in `ctx`, appears at most as often as allowed and
@@ -449,7 +458,7 @@ impl<'a> Properties<'a> {
             return Err(Error::DuplicateProperty(PropertyId::SubscriptionIdentifier));
         }
         let mut len = 0usize;
-        self.visit(|id, value| {
+        self.visit(&mut |id, value| {
             if !id.allowed_in(ctx) {
                 return Err(Error::PropertyNotAllowed {
                     property: id,
@@ -476,7 +485,7 @@ impl<'a> Properties<'a> {
             .filter(|&l| l <= MAX_VAR_INT)
             .ok_or(Error::RemainingLengthTooLarge(len))?;
         w.var_int(len)?;
-        self.visit(|id, value| {
+        self.visit(&mut |id, value| {
             w.u8(id as u8)?;
             value.write(w)
         })

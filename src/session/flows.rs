@@ -3,6 +3,8 @@
 //! in-flight figures) kept up to date as flows come and go, instead of a scan of every flow:
 //! with a window of thousands, the scans made each publish cost O(in-flight).
 
+use alloc::vec::Vec;
+
 use super::outgoing::{Flow, FlowKind};
 use super::sorted_map::SortedMap;
 
@@ -126,5 +128,73 @@ impl Flows {
     /// Publishes in flight and their bytes.
     pub(crate) fn publishes(&self) -> (usize, usize) {
         (self.publishes, self.publish_bytes)
+    }
+
+    /// The packet identifiers of the flows (only those not yet sent on this connection, or
+    /// all), in the order their operations were submitted: resends keep the original order
+    /// [MQTT-4.6.0-1], and abandoned operations fail in it.
+    pub(crate) fn pids_in_order(&self, only_unsent: bool) -> Vec<u16> {
+        let mut keyed: Vec<(u64, u16)> = self
+            .map
+            .iter()
+            .filter(|(_, f)| !(only_unsent && f.sent))
+            .map(|(&pid, f)| (f.seq, pid))
+            .collect();
+        sort_by_seq(&mut keyed);
+        keyed.into_iter().map(|(_, pid)| pid).collect()
+    }
+}
+
+/// Sorts `(seq, pid)` pairs by `seq`. A heap sort: a few hundred bytes of wasm, where each use
+/// of the standard library's sort brings several kilobytes. Sequence numbers are unique, so
+/// stability does not matter; O(n log n) keeps a window of 65,535 flows fast.
+fn sort_by_seq(v: &mut [(u64, u16)]) {
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+/// Moves `v[root]` down the max-heap `v[..end]` to where it belongs.
+fn sift_down(v: &mut [(u64, u16)], mut root: usize, end: usize) {
+    // Every index read is below `end <= v.len()`; `get` keeps the code free of panics.
+    let seq = |v: &[(u64, u16)], i: usize| v.get(i).map_or(0, |p| p.0);
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && seq(v, child) < seq(v, child + 1) {
+            child += 1;
+        }
+        if seq(v, root) >= seq(v, child) {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_by_seq;
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn sorts_like_the_standard_sort(seqs in proptest::collection::btree_set(any::<u64>(), 0..300)) {
+            // Unique sequence numbers, in an order unrelated to them.
+            let mut v: Vec<(u64, u16)> = seqs.iter().rev().enumerate()
+                .map(|(i, &s)| (s.rotate_left(i as u32), i as u16)).collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_by_seq(&mut v);
+            prop_assert_eq!(v, expected);
+        }
     }
 }

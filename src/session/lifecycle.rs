@@ -117,10 +117,19 @@ impl Session {
         for item in queued {
             self.fail(item, SessionError::Closed);
         }
-        let mut flows: Vec<Flow> = self.flows.drain().map(|(_, f)| f).collect();
-        flows.sort_unstable_by_key(|f| f.seq);
-        for flow in flows {
-            self.fail(flow.into_pending(), SessionError::Closed);
+        // Drained in packet-id order, failed in submission order.
+        let order = self.flows.pids_in_order(false);
+        let mut flows: Vec<(u16, Option<Flow>)> =
+            self.flows.drain().map(|(pid, f)| (pid, Some(f))).collect();
+        for pid in order {
+            let flow = flows
+                .binary_search_by_key(&pid, |(p, _)| *p)
+                .ok()
+                .and_then(|i| flows.get_mut(i))
+                .and_then(|(_, f)| f.take());
+            if let Some(flow) = flow {
+                self.fail(flow.into_pending(), SessionError::Closed);
+            }
         }
         self.pids.clear();
         self.incoming_qos2.clear();

@@ -2,8 +2,6 @@
 //! (the server's Receive Maximum), resending after a reconnect [MQTT-4.4.0-1], and the
 //! outbound queue for what cannot be sent yet.
 
-use alloc::vec::Vec;
-
 use crate::codec::{
     is_shared_subscription, Ack, Packet, Pid, Publish, QoS, QosPid, ReasonCode, Subscribe,
     Unsubscribe,
@@ -300,14 +298,7 @@ impl Session {
         if self.flows.unsent() == 0 {
             return true;
         }
-        let mut unsent: Vec<(u64, u16)> = self
-            .flows
-            .iter()
-            .filter(|(_, f)| !f.sent)
-            .map(|(&pid, f)| (f.seq, pid))
-            .collect();
-        unsent.sort_unstable();
-        for (_, pid) in unsent {
+        for pid in self.flows.pids_in_order(true) {
             let is_publish = self
                 .flows
                 .get(&pid)

@@ -11,7 +11,6 @@ use core::cell::RefCell;
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::codec::{Framer, Properties, ReasonCode};
 use crate::session::{Event, Session, SessionError, State, Token};
@@ -24,6 +23,15 @@ use super::options::ClientOptions;
 use super::socket::{Socket, SocketEvent};
 use super::task::Task;
 use super::timer::Timer;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise, seen only through `then`.
+    type Thenable;
+    /// `then(onFulfilled, onRejected)`, with handlers made by `Closure::once_into_js`.
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+}
 
 fn now() -> u64 {
     js_sys::Date::now() as u64
@@ -558,14 +566,17 @@ pub(crate) fn open_next(shared: &Rc<Shared>, inner: &mut Inner) {
         let Some(shared) = weak.upgrade() else { return };
         match transform.call2(&JsValue::NULL, &url.as_str().into(), &options) {
             Ok(result) if result.has_type::<Promise>() => {
-                let promise: Promise = result.unchecked_into();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let url = JsFuture::from(promise)
-                        .await
-                        .ok()
-                        .and_then(|v| v.as_string());
-                    open_transformed(&shared, epoch, url);
-                });
+                // Plain `then` handlers rather than a future: no executor in the download. Each
+                // is freed when called; the one never called, when the promise is collected.
+                let settle = |weak: Weak<Shared>, fulfilled: bool| {
+                    Closure::once_into_js(move |value: JsValue| {
+                        let Some(shared) = weak.upgrade() else { return };
+                        let url = if fulfilled { value.as_string() } else { None };
+                        open_transformed(&shared, epoch, url);
+                    })
+                };
+                let promise: &Thenable = result.unchecked_ref();
+                promise.then(&settle(weak.clone(), true), &settle(weak, false));
             }
             Ok(result) => open_transformed(&shared, epoch, result.as_string()),
             Err(e) => with(&shared, |inner| {

@@ -14,6 +14,11 @@ mod socket;
 mod task;
 mod timer;
 
+/// The module's allocator: power-of-two size classes in under 1 KB of wasm, where the standard
+/// library's dlmalloc takes about 8 KB (see `crates/size-class-alloc`).
+#[global_allocator]
+static ALLOCATOR: size_class_alloc::WasmAllocator = size_class_alloc::WasmAllocator::new();
+
 pub use client::{connect, MqttClient};
 pub use codec_api::{encode_connect, PacketDecoder};
 pub use panic::{panic_for_test, set_panic_handler};

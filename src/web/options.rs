@@ -218,7 +218,7 @@ impl OptionsObject {
         match choices.iter().find(|c| **c == s) {
             Some(c) => Ok(Some(*c)),
             None => Err(invalid(format!(
-                "option {}{key} {s:?} is not {}",
+                "option {}{key} \"{s}\" is not {}",
                 self.path,
                 choices.join(", ")
             ))),
@@ -338,7 +338,7 @@ fn websocket_url(url: &str) -> Result<String, JsValue> {
     }
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(invalid(format!(
-            "broker URL {url:?} has no protocol: give ws://host:port/path or wss://..."
+            "broker URL \"{url}\" has no protocol: give ws://host:port/path or wss://..."
         )));
     };
     let scheme = match scheme.to_ascii_lowercase().as_str() {
@@ -348,7 +348,7 @@ fn websocket_url(url: &str) -> Result<String, JsValue> {
         "https" => "https",
         other => {
             return Err(invalid(format!(
-                "broker URL {url:?}: protocol {other:?} is not ws, wss, mqtt or mqtts"
+                "broker URL \"{url}\": protocol \"{other}\" is not ws, wss, mqtt or mqtts"
             )))
         }
     };
@@ -434,7 +434,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         let expected = protocol.protocol_name();
         if id != expected {
             return Err(invalid(format!(
-                "option protocolId {id:?} does not match protocolVersion (expected {expected:?})"
+                "option protocolId \"{id}\" does not match protocolVersion (expected \"{expected}\")"
             )));
         }
     }

@@ -1,5 +1,5 @@
-// The codec alone, in Node: wasmqtt's (the release wasm of pkg-web, through the two codec
-// entry points the package exports: `PacketDecoder` and `encodeConnect`) against mqtt-packet,
+// The codec alone, in Node: wasmqtt's (the release wasm built with the `codec-api` feature,
+// bench/codec-pkg.sh, through its `PacketDecoder` and `encodeConnect`) against mqtt-packet,
 // the parser and generator MQTT.js uses, on the same bytes. Both produce JavaScript objects
 // (ours: `{ type, packet }` in MQTT.js's shape, payload copied out of wasm memory; mqtt-packet:
 // its Packet objects), so the comparison includes what a client pays to hand a packet to JS.
@@ -44,8 +44,19 @@ function measure(fn, per, { runs, sliceMs }) {
   return { perSec: median(rates), runs: rates.map(Math.round) };
 }
 
+/** The codec package (bench/codec-pkg.sh), rebuilt when missing or older than pkg-web. */
 async function loadWasmqtt() {
-  const pkg = path.join(ROOT, "pkg-web");
+  const pkg = path.join(ROOT, "bench", "results", "codec-pkg");
+  const mtime = (f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  if (mtime(path.join(pkg, "wasmqtt_bg.wasm")) < mtime(path.join(ROOT, "pkg-web", "wasmqtt_bg.wasm"))) {
+    execFileSync("bash", [path.join(ROOT, "bench", "codec-pkg.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+  }
   const glue = await import(path.join(pkg, "wasmqtt.js"));
   glue.initSync({ module: readFileSync(path.join(pkg, "wasmqtt_bg.wasm")) });
   return glue;

@@ -274,6 +274,14 @@ export class MqttClient {
   }
 
   /**
+   * An `...Async` form: the callback form's `(error, result)` as a Promise (as MQTT.js builds
+   * its own), so the wasm module exports only the callback forms.
+   */
+  #promised(call) {
+    return this.#rejected() ?? new Promise((resolve, reject) => call((err, result) => (err ? reject(err) : resolve(result))));
+  }
+
+  /**
    * `publish(topic, message, [options], [callback])`; options `qos`, `retain`, `dup`,
    * `properties`; `callback(error, packet)` once QoS 0 is written, QoS 1 acknowledged, QoS 2
    * completed.
@@ -285,7 +293,7 @@ export class MqttClient {
 
   /** `publishAsync(topic, message, [options])`: a Promise of the acknowledgement. */
   publishAsync(topic, message, opts) {
-    return this.#rejected() ?? this.#h.publishAsync(topic, message, opts);
+    return this.#promised((cb) => this.#h.publish(topic, message, opts, cb));
   }
 
   /**
@@ -317,7 +325,7 @@ export class MqttClient {
 
   /** `subscribeAsync(topic, [options])`: a Promise of the granted list. */
   subscribeAsync(topic, opts) {
-    return this.#rejected() ?? this.#h.subscribeAsync(topic, opts);
+    return this.#promised((cb) => this.#h.subscribe(topic, opts, cb));
   }
 
   /** `unsubscribe(topic | topics, [options], [callback])`. */
@@ -328,7 +336,7 @@ export class MqttClient {
 
   /** `unsubscribeAsync(topic, [options])`. */
   unsubscribeAsync(topic, opts) {
-    return this.#rejected() ?? this.#h.unsubscribeAsync(topic, opts);
+    return this.#promised((cb) => this.#h.unsubscribe(topic, opts, cb));
   }
 
   /**
@@ -342,7 +350,7 @@ export class MqttClient {
 
   /** `endAsync([force], [options])`. */
   endAsync(force, opts) {
-    return this.#rejected() ?? this.#h.endAsync(force, opts);
+    return this.#promised((cb) => this.#h.end(force, opts, cb));
   }
 
   /** Connects again now: after `end()`, after a failure, or to skip the backoff wait. */

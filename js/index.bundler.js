@@ -6,5 +6,4 @@ import { connect, connectAsync, MqttClient, mqtt } from "./client.js";
 import { Paho } from "./paho.js";
 
 export { connect, connectAsync, MqttClient, mqtt, Paho };
-export { encodeConnect, PacketDecoder } from "./wasmqtt.js";
 export default mqtt;

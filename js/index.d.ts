@@ -589,18 +589,3 @@ export namespace Paho {
     type Message = Paho.Message;
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Codec helpers: MQTT packets encoded and decoded by the wasm codec, without a connection
-// ---------------------------------------------------------------------------------------------
-
-/** A clean-start CONNECT for protocol level 3, 4 or 5. */
-export function encodeConnect(client_id: string, protocol_version: number, keep_alive: number): Uint8Array;
-
-/** Reassembles and decodes the packets of a byte stream, whatever its split. */
-export class PacketDecoder {
-  constructor(protocol_version: number, max_packet_size: number);
-  /** Every whole packet now available, as `{ type, text }`. */
-  push(bytes: Uint8Array | number[]): Array<{ type: string; text: string }>;
-  free(): void;
-}

@@ -10,5 +10,5 @@ import { Paho } from "./paho.js";
 await init();
 
 export { connect, connectAsync, MqttClient, mqtt, Paho, init };
-export { encodeConnect, PacketDecoder, initSync } from "./wasmqtt.js";
+export { initSync } from "./wasmqtt.js";
 export default mqtt;

@@ -1,6 +1,6 @@
 // Compile-only check of index.d.ts (never run): `npx -y -p typescript@5 tsc -p js/tsconfig.json`.
 // Lines marked @ts-expect-error must stay errors: they pin down what the types refuse.
-import mqtt, { connect, connectAsync, MqttClient, Paho, PacketDecoder, encodeConnect } from "./index.js";
+import mqtt, { connect, connectAsync, MqttClient, Paho } from "./index.js";
 import type { IClientOptions, IPublishPacket, ISubscriptionGrant, MqttError, Payload, ClientStats } from "./index.js";
 
 const options: IClientOptions = {
@@ -111,11 +111,6 @@ const isUp: boolean = p2.isConnected();
 void [p3.uri, p3.host, p3.port, p3.path, p3.clientId, trace, isUp];
 const m2: Paho.MQTT.Message = new Paho.MQTT.Message(new ArrayBuffer(2));
 void m2;
-
-// Codec helpers.
-const bytes: Uint8Array = encodeConnect("id", 4, 60);
-const decoder = new PacketDecoder(4, 1 << 20);
-for (const packet of decoder.push(bytes)) console.log(packet.type, packet.text);
 
 // What the types refuse.
 // @ts-expect-error: an option MQTT.js does not have (wasmqtt refuses it at run time too)

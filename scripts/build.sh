@@ -56,6 +56,12 @@ else
   cp js/index.d.ts "$out/index.d.ts"
 fi
 node scripts/lib/package-json.mjs "$out/package.json" "$target"
+if [ "$target" = web ]; then
+  # Loaded by pages as it is (no bundler to minify it): minified, with source maps.
+  js_files=("$out"/*.js)
+  while IFS= read -r -d '' f; do js_files+=("$f"); done < <(find "$out/snippets" -name '*.js' -print0 2>/dev/null)
+  node scripts/minify.mjs "${js_files[@]}"
+fi
 
 size_row() { # FILE...   (gzip of the files concatenated)
   local raw gz

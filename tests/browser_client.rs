@@ -1,5 +1,6 @@
 //! Browser tests (headless Chromium, real mosquitto on loopback) of the MQTT.js-compatible
-//! client: `connect`, events, publish/subscribe in callback and Promise forms, `end`.
+//! client: `connect`, events, publish/subscribe in callback form (and as Promises over it, as
+//! the package's JavaScript shell makes its `...Async` forms), `end`.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -19,6 +20,46 @@ const BROKER: &str = match option_env!("WASMQTT_TEST_WS_URL") {
     Some(url) => url,
     None => "ws://127.0.0.1:18083",
 };
+
+/// A Promise over a callback-form call, as js/client.js makes the `...Async` methods:
+/// `start` gets the `(error, result)` callback.
+fn promised(start: impl FnOnce(JsValue) -> Result<(), JsValue>) -> js_sys::Promise {
+    let mut start = Some(start);
+    js_sys::Promise::new(&mut |resolve: Function, reject: Function| {
+        let settle = {
+            let reject = reject.clone();
+            Closure::once_into_js(move |err: JsValue, result: JsValue| {
+                let _ = if err.is_null() || err.is_undefined() {
+                    resolve.call1(&JsValue::NULL, &result)
+                } else {
+                    reject.call1(&JsValue::NULL, &err)
+                };
+            })
+        };
+        if let Some(start) = start.take() {
+            if let Err(e) = start(settle) {
+                let _ = reject.call1(&JsValue::NULL, &e);
+            }
+        }
+    })
+}
+
+fn publish_async(
+    c: &MqttClient,
+    topic: JsValue,
+    message: JsValue,
+    opts: JsValue,
+) -> js_sys::Promise {
+    promised(|cb| c.publish(topic, message, opts, cb))
+}
+
+fn subscribe_async(c: &MqttClient, topic: JsValue, opts: JsValue) -> js_sys::Promise {
+    promised(|cb| c.subscribe(topic, opts, cb))
+}
+
+fn end_async(c: &MqttClient, force: JsValue, opts: JsValue) -> js_sys::Promise {
+    promised(|cb| c.end(force, opts, cb))
+}
 
 /// Everything a client's listeners saw, in order.
 #[derive(Default)]
@@ -107,9 +148,11 @@ async fn connected(version: u8) -> (MqttClient, Log) {
 async fn pubsub_roundtrip(version: u8) {
     let (client, log) = connected(version).await;
     let topic = unique(&format!("v{version}"));
-    let granted = JsFuture::from(
-        client.subscribe_async(format!("{topic}/#").into(), options(&[("qos", 2.into())])),
-    )
+    let granted = JsFuture::from(subscribe_async(
+        &client,
+        format!("{topic}/#").into(),
+        options(&[("qos", 2.into())]),
+    ))
     .await
     .expect("subscribe");
     let granted: Array = granted.unchecked_into();
@@ -134,7 +177,8 @@ async fn pubsub_roundtrip(version: u8) {
             cb.into_js_value(),
         )
         .unwrap();
-    let ack1 = JsFuture::from(client.publish_async(
+    let ack1 = JsFuture::from(publish_async(
+        &client,
         format!("{topic}/1").into(),
         "one".into(),
         options(&[("qos", 1.into())]),
@@ -142,7 +186,8 @@ async fn pubsub_roundtrip(version: u8) {
     .await
     .expect("QoS 1 publish");
     let bytes = js_sys::Uint8Array::from(&[0u8, 159, 146, 150, 255][..]);
-    let ack2 = JsFuture::from(client.publish_async(
+    let ack2 = JsFuture::from(publish_async(
+        &client,
         format!("{topic}/2").into(),
         bytes.into(),
         options(&[("qos", 2.into())]),
@@ -182,7 +227,7 @@ async fn pubsub_roundtrip(version: u8) {
         assert!(seen.errors.is_empty(), "errors: {:?}", seen.errors);
     }
 
-    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .expect("end");
     until(&log, "end", |s| s.events.contains(&"end".to_string())).await;
@@ -283,9 +328,13 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
     })
     .await;
     let topic = unique("reconnect");
-    JsFuture::from(client.subscribe_async(topic.clone().into(), JsValue::UNDEFINED))
-        .await
-        .unwrap();
+    JsFuture::from(subscribe_async(
+        &client,
+        topic.clone().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     // Take the client id over from a second connection: mosquitto drops the first.
     let id = get(&client.options(), "clientId");
     let thief_log = Log::default();
@@ -301,7 +350,7 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
         s.events.contains(&"offline".to_string())
     })
     .await;
-    JsFuture::from(thief.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&thief, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
     until(&log, "reconnect and second connect", |s| {
@@ -310,7 +359,8 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
     })
     .await;
     // The subscription was renewed on the new (clean) session.
-    JsFuture::from(client.publish_async(
+    JsFuture::from(publish_async(
+        &client,
         topic.clone().into(),
         "back".into(),
         options(&[("qos", 1.into())]),
@@ -321,7 +371,7 @@ async fn reconnects_after_the_connection_drops_and_resubscribes() {
         s.messages.iter().any(|(t, _, _)| *t == topic)
     })
     .await;
-    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
 }
@@ -347,7 +397,7 @@ async fn broker_urls_as_mqttjs_reads_them_in_a_browser() {
         s.events.contains(&"connect".to_string())
     })
     .await;
-    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
 }
@@ -416,9 +466,11 @@ async fn per_filter_handlers_and_async_iterator_pull_from_the_queue() {
     let iterator = client
         .messages(Some(format!("{topic}/#")))
         .expect("iterator");
-    JsFuture::from(
-        client.subscribe_async(format!("{topic}/#").into(), options(&[("qos", 1.into())])),
-    )
+    JsFuture::from(subscribe_async(
+        &client,
+        format!("{topic}/#").into(),
+        options(&[("qos", 1.into())]),
+    ))
     .await
     .unwrap();
     for i in 0..10 {
@@ -483,7 +535,7 @@ async fn per_filter_handlers_and_async_iterator_pull_from_the_queue() {
     .await
     .unwrap();
     assert_eq!(get(&after, "done").as_bool(), Some(true));
-    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
 }
@@ -509,14 +561,15 @@ async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
         assert!(Date::now() < deadline, "no connection");
         TimeoutFuture::new(5).await;
     }
-    JsFuture::from(client.publish_async(
+    JsFuture::from(publish_async(
+        &client,
         unique("trace").into(),
         "x".into(),
         options(&[("qos", 1.into())]),
     ))
     .await
     .unwrap();
-    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .unwrap();
     assert_eq!(*sent.borrow(), vec!["connect", "publish", "disconnect"]);
@@ -532,7 +585,7 @@ async fn end_before_the_connection_is_up_never_connects() {
     ]);
     let client = record(connect(BROKER.into(), opts).expect("connect"), &log);
     // Before the first microtask opened the socket.
-    JsFuture::from(client.end_async(JsValue::UNDEFINED, JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .expect("end");
     until(&log, "end", |s| s.events.contains(&"end".to_string())).await;
@@ -576,16 +629,25 @@ async fn byte_options_take_any_bytes_and_user_properties_keep_their_order() {
     // Order kept: the PUBLISH a peer receives lists zeta before alpha.
     let (client, log) = connected(5).await;
     let topic = unique("order");
-    JsFuture::from(client.subscribe_async(topic.clone().into(), JsValue::UNDEFINED))
-        .await
-        .unwrap();
+    JsFuture::from(subscribe_async(
+        &client,
+        topic.clone().into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     let publish_opts = options(&[
         ("qos", 1.into()),
         ("properties", options(&[("userProperties", users)])),
     ]);
-    JsFuture::from(client.publish_async(topic.clone().into(), "x".into(), publish_opts))
-        .await
-        .unwrap();
+    JsFuture::from(publish_async(
+        &client,
+        topic.clone().into(),
+        "x".into(),
+        publish_opts,
+    ))
+    .await
+    .unwrap();
     until(&log, "message", |s| !s.messages.is_empty()).await;
     let packet = log.borrow().messages[0].2.clone();
     let received = get(&get(&packet, "properties"), "userProperties");
@@ -594,7 +656,7 @@ async fn byte_options_take_any_bytes_and_user_properties_keep_their_order() {
         .filter_map(|k| k.as_string())
         .collect();
     assert_eq!(keys, vec!["zeta", "alpha"]);
-    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
 }
@@ -632,7 +694,7 @@ async fn transform_ws_url_rewrites_each_attempt_sync_and_async() {
             *calls.borrow(),
             vec!["ws://127.0.0.1:9/nowhere".to_string()]
         );
-        JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+        JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
             .await
             .unwrap();
     }
@@ -657,7 +719,7 @@ async fn transform_ws_url_rejected_promise_is_an_error_event() {
         "{message:?}"
     );
     assert!(!client.connected());
-    JsFuture::from(client.end_async(true.into(), JsValue::UNDEFINED))
+    JsFuture::from(end_async(&client, true.into(), JsValue::UNDEFINED))
         .await
         .unwrap();
 }

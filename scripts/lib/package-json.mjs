@@ -14,6 +14,8 @@ for (const f of ["index.js", "index.d.ts", "client.js", "paho.js", "wasmqtt.js",
   files.add(f);
 }
 if (target === "bundler") files.add("wasmqtt_bg.js");
+// The web target's JavaScript is minified (scripts/minify.mjs); its source maps hold the source.
+if (target === "web") files.add("*.js.map");
 
 const out = {
   name: "wasmqtt",

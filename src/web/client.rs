@@ -68,25 +68,6 @@ fn js_properties(v: &JsValue) -> Result<Properties<'static>, JsValue> {
     options::properties(v.clone(), "properties.")
 }
 
-fn promise_parts() -> (Promise, Done) {
-    let mut parts = None;
-    let promise = Promise::new(&mut |resolve, reject| parts = Some((resolve, reject)));
-    let done = match parts {
-        Some((resolve, reject)) => Done::Promise { resolve, reject },
-        None => Done::Nothing,
-    };
-    (promise, done)
-}
-
-/// A Promise settled by the command `start` begins (or rejected if it cannot begin).
-fn promised(start: impl FnOnce(Done) -> Result<(), JsValue>) -> Promise {
-    let (promise, done) = promise_parts();
-    match start(done) {
-        Ok(()) => promise,
-        Err(e) => Promise::reject(&e),
-    }
-}
-
 /// The callback form: `(opts?, callback?)` sorted out, argument errors to the callback.
 fn with_callback(
     opts: JsValue,
@@ -472,12 +453,6 @@ impl MqttClient {
         })
     }
 
-    /// `publishAsync(topic, message, [options])`: a Promise of the acknowledgement.
-    #[wasm_bindgen(js_name = publishAsync)]
-    pub fn publish_async(&self, topic: JsValue, message: JsValue, opts: JsValue) -> Promise {
-        promised(|done| self.publish_inner(topic, message, opts, done))
-    }
-
     /// `subscribe(topic | topics | {topic: options}, [options], [callback])`: options `qos`,
     /// `nl`, `rap`, `rh`, `properties`; `callback(error, granted)` with `{topic, qos}` per
     /// filter (`qos` 128 or above: refused).
@@ -492,12 +467,6 @@ impl MqttClient {
         })
     }
 
-    /// `subscribeAsync(topic, [options])`: a Promise of the granted list.
-    #[wasm_bindgen(js_name = subscribeAsync)]
-    pub fn subscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
-        promised(|done| self.subscribe_inner(topic, opts, done))
-    }
-
     /// `unsubscribe(topic | topics, [options], [callback])`.
     pub fn unsubscribe(
         &self,
@@ -508,12 +477,6 @@ impl MqttClient {
         with_callback(opts, callback, |opts, done| {
             self.unsubscribe_inner(topic, opts, done)
         })
-    }
-
-    /// `unsubscribeAsync(topic, [options])`.
-    #[wasm_bindgen(js_name = unsubscribeAsync)]
-    pub fn unsubscribe_async(&self, topic: JsValue, opts: JsValue) -> Promise {
-        promised(|done| self.unsubscribe_inner(topic, opts, done))
     }
 
     /// `end([force], [options], [callback])`: DISCONNECT (after in-flight messages complete
@@ -528,12 +491,6 @@ impl MqttClient {
         };
         let result = self.end_inner(force, opts, callback_done(cb.clone()));
         report(result, cb)
-    }
-
-    /// `endAsync([force], [options])`.
-    #[wasm_bindgen(js_name = endAsync)]
-    pub fn end_async(&self, force: JsValue, opts: JsValue) -> Promise {
-        promised(|done| self.end_inner(force.as_bool().unwrap_or(false), opts, done))
     }
 
     /// Connects again now: after `end()`, after a failure, or with `manualConnect`.

@@ -40,7 +40,6 @@ fn now() -> u64 {
 /// How a command's completion reaches the application.
 pub(crate) enum Done {
     Callback(Function),
-    Promise { resolve: Function, reject: Function },
     Nothing,
 }
 
@@ -77,8 +76,6 @@ impl Action {
                 let call = match (done, result) {
                     (Done::Callback(f), Ok(v)) => f.call2(&JsValue::NULL, &JsValue::NULL, &v),
                     (Done::Callback(f), Err(e)) => f.call1(&JsValue::NULL, &e),
-                    (Done::Promise { resolve, .. }, Ok(v)) => resolve.call1(&JsValue::NULL, &v),
-                    (Done::Promise { reject, .. }, Err(e)) => reject.call1(&JsValue::NULL, &e),
                     (Done::Nothing, _) => Ok(JsValue::UNDEFINED),
                 };
                 if let Err(e) = call {

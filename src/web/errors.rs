@@ -18,8 +18,10 @@ pub(crate) enum ErrorCode {
     /// The WebSocket could not be created (bad URL).
     WebSocket,
     /// A packet the application asked to encode breaks a rule (codec API).
+    #[cfg(feature = "codec-api")]
     Encode,
     /// Bytes that are not a well-formed MQTT packet (codec API).
+    #[cfg(feature = "codec-api")]
     MalformedPacket,
     /// The library panicked (a bug): its clients have stopped.
     Panic,
@@ -31,7 +33,9 @@ impl ErrorCode {
             ErrorCode::InvalidOption => "ERR_INVALID_OPTION",
             ErrorCode::NonBinaryFrame => "ERR_NON_BINARY_FRAME",
             ErrorCode::WebSocket => "ERR_WEBSOCKET",
+            #[cfg(feature = "codec-api")]
             ErrorCode::Encode => "ERR_ENCODE",
+            #[cfg(feature = "codec-api")]
             ErrorCode::MalformedPacket => "ERR_MALFORMED_PACKET",
             ErrorCode::Panic => "ERR_PANIC",
         }

@@ -2,6 +2,7 @@
 //! JavaScript API users import, with MQTT.js's names and semantics.
 
 mod client;
+#[cfg(feature = "codec-api")]
 mod codec_api;
 mod convert;
 mod delivery;
@@ -20,5 +21,6 @@ mod timer;
 static ALLOCATOR: size_class_alloc::WasmAllocator = size_class_alloc::WasmAllocator::new();
 
 pub use client::{connect, MqttClient};
+#[cfg(feature = "codec-api")]
 pub use codec_api::{encode_connect, PacketDecoder};
 pub use panic::{panic_for_test, set_panic_handler};

@@ -1,11 +1,15 @@
-//! A power-of-two size-class allocator for single-threaded wasm32: wasmqtt's global allocator.
+//! A small allocator for single-threaded wasm32: wasmqtt's global allocator.
 //!
 //! Why: the standard library's allocator on wasm32 (dlmalloc) is about 8 KB of the module;
-//! this one is under 1 KB. Every block is a power of two from 16 B up, carved from memory
-//! grown with `memory.grow`, and returns to the free list of its class when freed: allocation
-//! and freeing are O(1), and a workload's memory is bounded by its peak use per class (at most
-//! twice what it asked for). Memory is never returned to the system: wasm memory cannot
-//! shrink.
+//! this one is about 1.5 KB. Two kinds of block, carved from memory grown with `memory.grow`:
+//! - small (up to 2 KiB): powers of two from 16 B, each size with its own free list, so
+//!   allocation and freeing are O(1) (the messages, topics and packets of the hot path);
+//! - large (over 2 KiB): whole 4 KiB granules in one free list in address order, split to fit
+//!   and merged with free neighbours when freed, so the buffers that grow and shrink with the
+//!   traffic (a burst's WebSocket message, the framer, a queue's ring) reuse one another's
+//!   memory instead of each keeping its own.
+//!
+//! Memory is never returned to the system: wasm memory cannot shrink.
 //!
 //! [`Heap`] is the logic, over any [`Memory`]; native tests drive it over an ordinary buffer.
 //! On wasm32 without threads, [`WasmAllocator`] is the `#[global_allocator]`.
@@ -17,10 +21,12 @@ use core::ptr;
 
 /// The wasm page size: what `memory.grow` counts in.
 pub const PAGE: usize = 64 * 1024;
-/// log2 of the smallest block: room for the free list's link on 32- and 64-bit targets.
+/// log2 of the smallest block: room for the free list's link on any target.
 const MIN_SHIFT: u32 = 4;
-/// Classes 2^4 .. 2^(usize::BITS - 1).
-const CLASSES: usize = (usize::BITS - MIN_SHIFT) as usize;
+/// Large blocks are whole granules of this size, aligned to it.
+const GRANULE: usize = 4096;
+/// Small classes: 16 B .. 2 KiB.
+const SMALL_CLASSES: usize = 8;
 
 /// Where the heap's memory comes from.
 pub trait Memory {
@@ -29,42 +35,70 @@ pub trait Memory {
     fn grow(&mut self, pages: usize) -> Option<usize>;
 }
 
-/// The allocator's state: a free list per class and the region blocks are carved from.
+/// The allocator's state: the free lists and the region blocks are carved from.
 pub struct Heap<M> {
-    /// The head of each class's free list (0: empty); each free block's first word links on.
-    free: [usize; CLASSES],
+    /// The head of each small class's free list (0: empty); a free block's first word links on.
+    small: [usize; SMALL_CLASSES],
+    /// The first free large block (0: none), in address order; each holds the next one's
+    /// address and its own size in its first two words.
+    large: usize,
     /// The region not yet carved: `[next, end)`.
     next: usize,
     end: usize,
     memory: M,
 }
 
-/// The class of a layout: the log2 of its block size, less `MIN_SHIFT` (`None` past the
-/// largest class, or for an alignment over a page, which blocks do not promise).
-fn class_of(layout: Layout) -> Option<usize> {
-    if layout.align() > PAGE {
+/// What a layout gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    /// A small block of class `c`: 2^(c + 4) bytes, aligned to its size.
+    Small(usize),
+    /// A large block of this many bytes (whole granules), aligned to a granule.
+    Large(usize),
+}
+
+/// The block for a layout (`None` for an alignment over a granule, which no block promises,
+/// or a size near `usize::MAX`).
+fn block_for(layout: Layout) -> Option<Block> {
+    if layout.align() > GRANULE {
         return None;
     }
     let size = layout.size().max(layout.align()).max(1 << MIN_SHIFT);
-    let shift = usize::BITS - (size - 1).leading_zeros();
-    let class = (shift - MIN_SHIFT) as usize;
-    (class < CLASSES).then_some(class)
+    if size <= GRANULE / 2 {
+        // The smallest power of two >= size.
+        let shift = usize::BITS - (size - 1).leading_zeros();
+        return Some(Block::Small((shift - MIN_SHIFT) as usize));
+    }
+    Some(Block::Large(
+        size.checked_add(GRANULE - 1)? & !(GRANULE - 1),
+    ))
 }
 
-fn block_size(class: usize) -> usize {
-    1 << (class as u32 + MIN_SHIFT)
+/// Reads a free large block's header: the next free block, and its size.
+///
+/// # Safety
+/// `at` must be a free large block.
+unsafe fn header(at: usize) -> (usize, usize) {
+    let words = at as *const usize;
+    unsafe { (words.read(), words.add(1).read()) }
 }
 
-/// Blocks are aligned to their size, up to a page: any layout whose class they are fits.
-fn block_align(class: usize) -> usize {
-    block_size(class).min(PAGE)
+/// # Safety
+/// `at` must be a free large block of `size` bytes.
+unsafe fn set_header(at: usize, next: usize, size: usize) {
+    let words = at as *mut usize;
+    unsafe {
+        words.write(next);
+        words.add(1).write(size);
+    }
 }
 
 impl<M: Memory> Heap<M> {
     /// An empty heap over `memory`; nothing is taken from it before the first allocation.
     pub const fn new(memory: M) -> Self {
         Heap {
-            free: [0; CLASSES],
+            small: [0; SMALL_CLASSES],
+            large: 0,
             next: 0,
             end: 0,
             memory,
@@ -76,32 +110,41 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// The heap's memory must be valid for reads and writes and used by nothing else.
     pub unsafe fn alloc(&mut self, layout: Layout) -> *mut u8 {
-        let Some(class) = class_of(layout) else {
-            return ptr::null_mut();
+        let at = match block_for(layout) {
+            Some(Block::Small(class)) => match self.small.get(class).copied() {
+                Some(head) if head != 0 => {
+                    // SAFETY: a free small block holds the next link in its first word.
+                    self.small[class] = unsafe { (head as *const usize).read() };
+                    Some(head)
+                }
+                _ => self.carve(1 << (class as u32 + MIN_SHIFT)),
+            },
+            // SAFETY: the free list holds free large blocks only.
+            Some(Block::Large(size)) => {
+                unsafe { self.take_large(size) }.or_else(|| self.carve(size))
+            }
+            None => None,
         };
-        let head = self.free[class];
-        if head != 0 {
-            // SAFETY: a free block of this class holds the next link in its first word.
-            self.free[class] = unsafe { (head as *const usize).read() };
-            return head as *mut u8;
-        }
-        self.carve(class)
-            .map_or(ptr::null_mut(), |at| at as *mut u8)
+        at.map_or(ptr::null_mut(), |at| at as *mut u8)
     }
 
-    /// Returns a block to its class's free list.
+    /// Returns a block to its free list.
     ///
     /// # Safety
     /// `block` must come from this heap's `alloc` or `realloc` with this `layout`, and not be
     /// used after.
     pub unsafe fn dealloc(&mut self, block: *mut u8, layout: Layout) {
-        if let Some(class) = class_of(layout) {
-            // SAFETY: the block is ours again and at least 16 bytes, aligned for a word.
-            unsafe { self.push(class, block as usize) };
+        // SAFETY: the block is ours again, as large as its kind says.
+        unsafe {
+            match block_for(layout) {
+                Some(Block::Small(class)) => self.push_small(class, block as usize),
+                Some(Block::Large(size)) => self.free_large(block as usize, size),
+                None => {}
+            }
         }
     }
 
-    /// Resizes a block: in place while the new size is in the same class, else moved.
+    /// Resizes a block: in place while the new size needs the same block, else moved.
     ///
     /// # Safety
     /// As [`Heap::dealloc`]; `new_size` rounded up to `layout.align()` must not overflow.
@@ -109,7 +152,7 @@ impl<M: Memory> Heap<M> {
         let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
             return ptr::null_mut();
         };
-        if class_of(layout) == class_of(new_layout) {
+        if block_for(layout) == block_for(new_layout) {
             return block;
         }
         // SAFETY: as the caller promised for `alloc` and `dealloc`; the two blocks are distinct.
@@ -123,16 +166,113 @@ impl<M: Memory> Heap<M> {
         }
     }
 
-    unsafe fn push(&mut self, class: usize, block: usize) {
-        // SAFETY: the caller gives a free block of this class, which has room for the link.
-        unsafe { (block as *mut usize).write(self.free[class]) };
-        self.free[class] = block;
+    unsafe fn push_small(&mut self, class: usize, block: usize) {
+        if let Some(head) = self.small.get_mut(class) {
+            // SAFETY: the caller gives a free block of this class, with room for the link.
+            unsafe { (block as *mut usize).write(*head) };
+            *head = block;
+        }
     }
 
-    /// A fresh block of `class`, from the region (grown as needed).
-    fn carve(&mut self, class: usize) -> Option<usize> {
-        let size = block_size(class);
-        let align = block_align(class);
+    /// The first free large block of at least `size` bytes, split if larger.
+    ///
+    /// # Safety
+    /// The large free list must hold free large blocks only.
+    unsafe fn take_large(&mut self, size: usize) -> Option<usize> {
+        let (mut prev, mut at) = (0, self.large);
+        while at != 0 {
+            // SAFETY: `at` is on the free list.
+            let (next, have) = unsafe { header(at) };
+            if have >= size {
+                let rest = if have > size {
+                    // The tail stays free, in the same place in address order.
+                    // SAFETY: the tail is part of the free block.
+                    unsafe { set_header(at + size, next, have - size) };
+                    at + size
+                } else {
+                    next
+                };
+                // SAFETY: `prev` is on the list (or 0 for its head).
+                unsafe { self.link(prev, rest) };
+                return Some(at);
+            }
+            (prev, at) = (at, next);
+        }
+        None
+    }
+
+    /// Frees a large block: into the address-ordered list, merged with free neighbours; given
+    /// back to the region if it ends where the region starts.
+    ///
+    /// # Safety
+    /// `[at, at + size)` must be heap memory that no block covers, `at` granule-aligned.
+    unsafe fn free_large(&mut self, at: usize, mut size: usize) {
+        let (mut prev, mut next) = (0, self.large);
+        // SAFETY (all header reads and writes below): `prev` and `next` are on the free list,
+        // `at` is the block being freed.
+        unsafe {
+            while next != 0 && next < at {
+                prev = next;
+                next = header(next).0;
+            }
+            if next != 0 && at + size == next {
+                let (after, next_size) = header(next);
+                size += next_size;
+                next = after;
+            }
+            let (start, size) = match prev {
+                0 => (at, size),
+                p => match header(p) {
+                    (_, prev_size) if p + prev_size == at => (p, prev_size + size),
+                    _ => (at, size),
+                },
+            };
+            let before = if start == prev {
+                self.before(prev)
+            } else {
+                prev
+            };
+            if start + size == self.next {
+                self.next = start;
+                self.link(before, next);
+            } else {
+                set_header(start, next, size);
+                self.link(before, start);
+            }
+        }
+    }
+
+    /// The free block before `at` in the list (0 if `at` is its head).
+    ///
+    /// # Safety
+    /// `at` must be on the large free list.
+    unsafe fn before(&self, at: usize) -> usize {
+        let (mut prev, mut cur) = (0, self.large);
+        while cur != 0 && cur != at {
+            prev = cur;
+            // SAFETY: `cur` is on the free list.
+            cur = unsafe { header(cur).0 };
+        }
+        prev
+    }
+
+    /// Makes `to` follow `prev` in the large free list (`prev` 0: the head).
+    ///
+    /// # Safety
+    /// `prev` must be on the list, or 0.
+    unsafe fn link(&mut self, prev: usize, to: usize) {
+        if prev == 0 {
+            self.large = to;
+        } else {
+            // SAFETY: `prev` is a free large block; its first word is its link.
+            unsafe { (prev as *mut usize).write(to) };
+        }
+    }
+
+    /// A fresh block of `size` bytes (a small class's power of two, or whole granules) from
+    /// the region, grown as needed, aligned to its size up to a granule.
+    fn carve(&mut self, size: usize) -> Option<usize> {
+        let align = size.min(GRANULE);
         loop {
             let start = self.next.checked_add(align - 1)? & !(align - 1);
             if start.checked_add(size).is_some_and(|end| end <= self.end) {
@@ -155,8 +295,8 @@ impl<M: Memory> Heap<M> {
         }
     }
 
-    /// Puts `[from, to)` (both multiples of 16) on the free lists, as blocks aligned to their
-    /// size, largest first: memory skipped to align a block is not lost.
+    /// Puts `[from, to)` (both multiples of 16) on the free lists, as power-of-two blocks
+    /// aligned to their size, largest first: memory skipped to align a block is not lost.
     ///
     /// # Safety
     /// The range must be heap memory that no block covers.
@@ -167,9 +307,14 @@ impl<M: Memory> Heap<M> {
             while size > to - from {
                 size >>= 1;
             }
-            let class = (size.trailing_zeros() - MIN_SHIFT) as usize;
             // SAFETY: the block lies in the released range.
-            unsafe { self.push(class, from) };
+            unsafe {
+                if size >= GRANULE {
+                    self.free_large(from, size);
+                } else {
+                    self.push_small((size.trailing_zeros() - MIN_SHIFT) as usize, from);
+                }
+            }
             from += size;
         }
     }
@@ -304,6 +449,29 @@ mod tests {
         ]
     }
 
+    /// The large free list is in address order, granule-aligned, fully merged, and none of it
+    /// touches the region's start (it would have been given back).
+    fn check_large_list<M: Memory>(heap: &Heap<M>) {
+        let mut at = heap.large;
+        let mut last_end = 0;
+        while at != 0 {
+            let (next, size) = unsafe { super::header(at) };
+            assert_eq!(at % super::GRANULE, 0, "misaligned free block");
+            assert!(
+                size >= super::GRANULE && size % super::GRANULE == 0,
+                "free block of {size}"
+            );
+            assert!(at > last_end, "free blocks out of order or not merged");
+            assert_ne!(
+                at + size,
+                heap.next,
+                "a free block next to the region was not given back"
+            );
+            last_end = at + size;
+            at = next;
+        }
+    }
+
     struct Live {
         at: usize,
         layout: Layout,
@@ -372,6 +540,7 @@ mod tests {
                     }
                     _ => {}
                 }
+                check_large_list(&heap);
                 // No two live blocks overlap (zero-size ones take a block of 16 all the same).
                 let mut spans: BTreeMap<usize, usize> = BTreeMap::new();
                 for b in &live {
@@ -427,11 +596,49 @@ mod tests {
     }
 
     #[test]
+    fn freed_large_blocks_merge_and_serve_larger_ones() {
+        let mut heap = Heap::new(Region::new(16, 0));
+        let sizes = [5000, 12_000, 3000, 40_000, 9000];
+        let layouts: Vec<Layout> = sizes
+            .iter()
+            .map(|&s| Layout::from_size_align(s, 8).unwrap())
+            .collect();
+        let blocks: Vec<*mut u8> = layouts.iter().map(|&l| unsafe { heap.alloc(l) }).collect();
+        assert!(blocks.iter().all(|b| !b.is_null()));
+        let grown = heap.memory.used;
+        // Freed in an order that needs merging on both sides.
+        for i in [1, 3, 0, 4, 2] {
+            unsafe { heap.dealloc(blocks[i], layouts[i]) };
+        }
+        // Together they were 76 KiB of granules: one block of that size fits without growing.
+        let whole = Layout::from_size_align(76 * 1024, 8).unwrap();
+        let big = unsafe { heap.alloc(whole) };
+        assert!(!big.is_null());
+        assert_eq!(heap.memory.used, grown, "the merged blocks were not reused");
+        // A buffer growing by doubling reuses what it leaves behind: the memory stays within
+        // a few pages of twice its final size.
+        unsafe { heap.dealloc(big, whole) };
+        let mut layout = Layout::from_size_align(4096, 1).unwrap();
+        let mut buf = unsafe { heap.alloc(layout) };
+        for _ in 0..6 {
+            let grown_size = layout.size() * 2;
+            buf = unsafe { heap.realloc(buf, layout, grown_size) };
+            layout = Layout::from_size_align(grown_size, 1).unwrap();
+            assert!(!buf.is_null());
+        }
+        assert!(
+            heap.memory.used * PAGE <= 2 * layout.size() + 4 * PAGE,
+            "{} pages",
+            heap.memory.used
+        );
+    }
+
+    #[test]
     fn exhaustion_is_null_not_a_panic() {
         let mut heap = Heap::new(Region::new(2, 0));
         let huge = Layout::from_size_align(3 * PAGE, 1).unwrap();
         assert!(unsafe { heap.alloc(huge) }.is_null());
-        let too_aligned = Layout::from_size_align(16, 2 * PAGE).unwrap();
+        let too_aligned = Layout::from_size_align(16, 2 * 4096).unwrap();
         assert!(unsafe { heap.alloc(too_aligned) }.is_null());
     }
 }

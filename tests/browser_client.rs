@@ -561,9 +561,17 @@ async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
         assert!(Date::now() < deadline, "no connection");
         TimeoutFuture::new(5).await;
     }
+    let topic = unique("trace");
+    JsFuture::from(subscribe_async(
+        &client,
+        format!("{topic}/none").into(),
+        JsValue::UNDEFINED,
+    ))
+    .await
+    .unwrap();
     JsFuture::from(publish_async(
         &client,
-        unique("trace").into(),
+        topic.into(),
         "x".into(),
         options(&[("qos", 1.into())]),
     ))
@@ -572,8 +580,11 @@ async fn packetsend_and_packetreceive_show_the_packets_in_mqttjs_shapes() {
     JsFuture::from(end_async(&client, JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .unwrap();
-    assert_eq!(*sent.borrow(), vec!["connect", "publish", "disconnect"]);
-    assert_eq!(*received.borrow(), vec!["connack", "puback"]);
+    assert_eq!(
+        *sent.borrow(),
+        vec!["connect", "subscribe", "publish", "disconnect"]
+    );
+    assert_eq!(*received.borrow(), vec!["connack", "suback", "puback"]);
 }
 
 #[wasm_bindgen_test]

@@ -2835,3 +2835,40 @@ fn helpers_frame_and_cut_as_expected() {
     let cut = frame(0x30, &[0x00, 0x03, b'a']);
     assert!(is_unexpected_end(&decode_err(&cut, V4)));
 }
+
+/// A client reads only what servers send: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ are
+/// refused by `next_server_packet` (their bodies not decoded), accepted by `next_packet`.
+#[test]
+fn next_server_packet_refuses_the_packets_only_clients_send() {
+    let client_only: [(&[u8], PacketType); 4] = [
+        (&[0xC0, 0x00], PacketType::PingReq),
+        (&[0x82, 0x06, 0, 1, 0, 1, b't', 0], PacketType::Subscribe),
+        (&[0xA2, 0x05, 0, 1, 0, 1, b't'], PacketType::Unsubscribe),
+        (
+            &[
+                0x10, 0x0D, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 1, b'c',
+            ],
+            PacketType::Connect,
+        ),
+    ];
+    for (bytes, t) in client_only {
+        let mut framer = Framer::new(ProtocolVersion::V3_1_1, 1024);
+        framer.push(bytes).unwrap();
+        assert_eq!(
+            framer.next_server_packet().unwrap(),
+            Err(Error::NotSentByServer(t))
+        );
+        let mut framer = Framer::new(ProtocolVersion::V3_1_1, 1024);
+        framer.push(bytes).unwrap();
+        assert_eq!(framer.next_packet().unwrap().unwrap().packet_type(), t);
+    }
+    // What servers send reads the same either way.
+    let mut framer = Framer::new(ProtocolVersion::V3_1_1, 1024);
+    framer.push(&[0xD0, 0x00, 0x40, 0x02, 0, 7]).unwrap();
+    assert_eq!(framer.next_server_packet().unwrap(), Ok(Packet::PingResp));
+    assert_eq!(
+        framer.next_server_packet().unwrap().unwrap().packet_type(),
+        PacketType::PubAck
+    );
+    assert!(framer.next_server_packet().is_none());
+}

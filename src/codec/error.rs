@@ -27,6 +27,9 @@ pub enum Error {
     },
     /// The first nibble is 0, or 15 (AUTH) in a version before 5.
     InvalidPacketType(u8),
+    /// A packet only clients send (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ), read where only a
+    /// server's packets are expected ([`crate::codec::Framer::next_server_packet`]).
+    NotSentByServer(PacketType),
     /// Reserved bits of the fixed header are not as the specification lists them [MQTT-2.1.3-1].
     InvalidHeaderFlags {
         /// The packet type.
@@ -147,6 +150,7 @@ impl Error {
             Error::PacketTooLarge { .. } => 0x95,
             Error::ZeroPacketId
             | Error::InvalidPacketType(_)
+            | Error::NotSentByServer(_)
             | Error::UnsupportedProtocolVersion(_)
             | Error::DuplicateProperty(_)
             | Error::InvalidPropertyValue { .. }
@@ -174,6 +178,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidPacketType(t) => write!(f, "invalid packet type {t}"),
+            Error::NotSentByServer(t) => write!(f, "a server does not send {t}"),
             Error::InvalidHeaderFlags { packet, flags } => {
                 write!(
                     f,

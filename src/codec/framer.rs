@@ -138,6 +138,19 @@ impl Framer {
     /// The next whole packet, if one is buffered. The packet borrows from the framer: copy
     /// out what must be kept (e.g. [`Packet::into_owned`]) before the next call.
     pub fn next_packet(&mut self) -> Option<Result<Packet<'_>, Error>> {
+        self.next_of(Packet::decode_body)
+    }
+
+    /// As [`Framer::next_packet`], for a client: a packet only clients send is an error
+    /// ([`Error::NotSentByServer`]), its body not decoded.
+    pub fn next_server_packet(&mut self) -> Option<Result<Packet<'_>, Error>> {
+        self.next_of(Packet::decode_server_body)
+    }
+
+    fn next_of<'f>(
+        &'f mut self,
+        decode: fn(&FixedHeader, &'f [u8], ProtocolVersion) -> Result<Packet<'f>, Error>,
+    ) -> Option<Result<Packet<'f>, Error>> {
         let rest = self.buf.get(self.start..)?;
         let header = match FixedHeader::parse(rest) {
             Ok(Some(h)) => h,
@@ -147,6 +160,6 @@ impl Framer {
         };
         let body = rest.get(header.header_len..header.packet_len())?;
         self.start += header.packet_len();
-        Some(Packet::decode_body(&header, body, self.version))
+        Some(decode(&header, body, self.version))
     }
 }

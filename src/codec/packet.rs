@@ -103,7 +103,38 @@ impl<'a> Packet<'a> {
         body: &'a [u8],
         version: ProtocolVersion,
     ) -> Result<Self, Error> {
+        Self::decode_body_of::<true>(header, body, version)
+    }
+
+    /// As [`Packet::decode_body`], for what a client reads: the packets only clients send are
+    /// [`Error::NotSentByServer`], and their decoders are not part of a build that only uses
+    /// this (a client's wasm module).
+    #[inline]
+    pub fn decode_server_body(
+        header: &FixedHeader,
+        body: &'a [u8],
+        version: ProtocolVersion,
+    ) -> Result<Self, Error> {
+        Self::decode_body_of::<false>(header, body, version)
+    }
+
+    fn decode_body_of<const CLIENT_PACKETS: bool>(
+        header: &FixedHeader,
+        body: &'a [u8],
+        version: ProtocolVersion,
+    ) -> Result<Self, Error> {
         let t = header.packet_type;
+        if !CLIENT_PACKETS
+            && matches!(
+                t,
+                PacketType::Connect
+                    | PacketType::Subscribe
+                    | PacketType::Unsubscribe
+                    | PacketType::PingReq
+            )
+        {
+            return Err(Error::NotSentByServer(t));
+        }
         if t != PacketType::Publish && header.flags != t.required_flags() {
             return Err(Error::InvalidHeaderFlags {
                 packet: t,
@@ -116,18 +147,26 @@ impl<'a> Packet<'a> {
         let mut r = Reader::new(body);
         let r = &mut r;
         let packet = match t {
-            PacketType::Connect => Packet::Connect(Box::new(Connect::decode(r)?)),
+            PacketType::Connect if CLIENT_PACKETS => Packet::Connect(Box::new(Connect::decode(r)?)),
             PacketType::ConnAck => Packet::ConnAck(ConnAck::decode(r, version)?),
             PacketType::Publish => Packet::Publish(Publish::decode(header.flags, r, version)?),
             PacketType::PubAck => Packet::PubAck(Ack::decode(t, r, version)?),
             PacketType::PubRec => Packet::PubRec(Ack::decode(t, r, version)?),
             PacketType::PubRel => Packet::PubRel(Ack::decode(t, r, version)?),
             PacketType::PubComp => Packet::PubComp(Ack::decode(t, r, version)?),
-            PacketType::Subscribe => Packet::Subscribe(Subscribe::decode(r, version)?),
+            PacketType::Subscribe if CLIENT_PACKETS => {
+                Packet::Subscribe(Subscribe::decode(r, version)?)
+            }
             PacketType::SubAck => Packet::SubAck(SubAck::decode(r, version)?),
-            PacketType::Unsubscribe => Packet::Unsubscribe(Unsubscribe::decode(r, version)?),
+            PacketType::Unsubscribe if CLIENT_PACKETS => {
+                Packet::Unsubscribe(Unsubscribe::decode(r, version)?)
+            }
             PacketType::UnsubAck => Packet::UnsubAck(UnsubAck::decode(r, version)?),
-            PacketType::PingReq => Packet::PingReq,
+            PacketType::PingReq if CLIENT_PACKETS => Packet::PingReq,
+            PacketType::Connect
+            | PacketType::Subscribe
+            | PacketType::Unsubscribe
+            | PacketType::PingReq => return Err(Error::NotSentByServer(t)),
             PacketType::PingResp => Packet::PingResp,
             PacketType::Disconnect => Packet::Disconnect(Disconnect::decode(r, version)?),
             PacketType::Auth => Packet::Auth(Auth::decode(r)?),

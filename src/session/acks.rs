@@ -62,7 +62,7 @@ impl Session {
         match stage {
             Some(stage) if !ack.reason_code.is_error() && *stage != Awaiting::PubAck => {
                 *stage = Awaiting::PubComp;
-                self.send_control(&Packet::PubRel(Ack::new(pid)));
+                self.send_control(Packet::PubRel(Ack::new(pid)));
             }
             Some(_) => {
                 if let Some(token) = self.take_publish(pid, Awaiting::PubRec) {
@@ -75,7 +75,7 @@ impl Session {
                 if self.opts.protocol.is_v5() {
                     rel.reason_code = ReasonCode::PacketIdentifierNotFound;
                 }
-                self.send_control(&Packet::PubRel(rel));
+                self.send_control(Packet::PubRel(rel));
             }
         }
     }

@@ -36,13 +36,16 @@ impl Session {
         self.ping_deadline = None;
         self.write_blocked = false;
         self.tx.clear();
+        if let Some(sent) = self.sent.as_mut() {
+            sent.clear();
+        }
         self.server = ServerLimits::default();
         self.framer.reset();
         self.framer.set_version(self.opts.protocol);
         self.connect_deadline = Some(now.saturating_add(self.opts.connect_timeout_ms));
         self.announced_receive_maximum = self.receive_maximum_to_announce();
         let connect = self.connect_packet();
-        if let Err(e) = self.send(&Packet::Connect(Box::new(connect))) {
+        if let Err(e) = self.send(Packet::Connect(Box::new(connect))) {
             self.close(e, None);
         }
     }
@@ -100,7 +103,7 @@ impl Session {
             return;
         }
         while self.state != State::Disconnected {
-            let packet = match self.framer.next_packet() {
+            let packet = match self.framer.next_server_packet() {
                 None => break,
                 Some(Ok(p)) => p.into_owned(),
                 Some(Err(e)) => {
@@ -263,7 +266,7 @@ impl Session {
                     properties: Properties::default(),
                 });
                 // Best effort: the connection ends either way.
-                let _ = self.send(&packet);
+                let _ = self.send(packet);
             }
         }
         self.state = State::Disconnected;
@@ -306,9 +309,9 @@ impl Session {
                 reason_code,
                 properties,
             });
-            if self.send(&packet).is_err() {
+            if self.send(packet).is_err() {
                 // An invalid reason code or property: still say goodbye, plainly.
-                let _ = self.send(&Packet::Disconnect(Disconnect::default()));
+                let _ = self.send(Packet::Disconnect(Disconnect::default()));
             }
             self.close(SessionError::Closed, None);
         }
@@ -374,7 +377,7 @@ impl Session {
                 ))
             }
         }
-        self.send(&Packet::Auth(Auth {
+        self.send(Packet::Auth(Auth {
             reason_code,
             properties,
         }))

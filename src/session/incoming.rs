@@ -79,7 +79,7 @@ impl Session {
                     self.unacked_in.insert(pid.get());
                     self.deliver(publish, Some(DeferredAck::PubAck(pid)));
                 } else {
-                    self.send_control(&Packet::PubAck(Ack::new(pid)));
+                    self.send_control(Packet::PubAck(Ack::new(pid)));
                     self.deliver(publish, None);
                 }
             }
@@ -90,7 +90,7 @@ impl Session {
                 self.unacked_in.insert(pid.get());
                 match self.incoming_qos2.get(&pid.get()) {
                     // Delivered already: acknowledge again, deliver nothing [MQTT-4.3.3-10].
-                    Some(InQos2::AwaitRel) => self.send_control(&Packet::PubRec(Ack::new(pid))),
+                    Some(InQos2::AwaitRel) => self.send_control(Packet::PubRec(Ack::new(pid))),
                     // Still queued: its PUBREC goes out when the application takes it.
                     Some(InQos2::AwaitTake) => {}
                     None if backpressure => {
@@ -99,7 +99,7 @@ impl Session {
                     }
                     None => {
                         self.incoming_qos2.insert(pid.get(), InQos2::AwaitRel);
-                        self.send_control(&Packet::PubRec(Ack::new(pid)));
+                        self.send_control(Packet::PubRec(Ack::new(pid)));
                         self.deliver(publish, None);
                     }
                 }
@@ -143,7 +143,7 @@ impl Session {
             comp.reason_code = ReasonCode::PacketIdentifierNotFound;
         }
         self.unacked_in.remove(&pid.get());
-        self.send_control(&Packet::PubComp(comp));
+        self.send_control(Packet::PubComp(comp));
     }
 
     /// Takes the oldest message waiting for the application. Under the backpressure policy
@@ -172,7 +172,7 @@ impl Session {
             Some(DeferredAck::PubAck(pid)) if epoch == self.epoch => {
                 self.unacked_in.remove(&pid.get());
                 if connected {
-                    self.send_control(&Packet::PubAck(Ack::new(pid)));
+                    self.send_control(Packet::PubAck(Ack::new(pid)));
                 }
             }
             Some(DeferredAck::PubAck(_)) => {}
@@ -182,7 +182,7 @@ impl Session {
                 if let Some(state) = self.incoming_qos2.get_mut(&pid.get()) {
                     *state = InQos2::AwaitRel;
                     if connected {
-                        self.send_control(&Packet::PubRec(Ack::new(pid)));
+                        self.send_control(Packet::PubRec(Ack::new(pid)));
                     }
                 }
             }

@@ -41,7 +41,7 @@ impl Session {
                     && self.keep_alive_ms > 0
                     && now >= self.last_sent.saturating_add(self.keep_alive_ms)
                 {
-                    self.send_control(&Packet::PingReq);
+                    self.send_control(Packet::PingReq);
                     let timeout = self.opts.ping_timeout_ms.unwrap_or(self.keep_alive_ms);
                     self.ping_deadline = Some(now.saturating_add(timeout));
                 }

@@ -114,6 +114,8 @@ pub struct Session {
     now: u64,
     framer: Framer,
     tx: Vec<u8>,
+    /// While tracing: a copy of each packet in `tx`, in order (see [`Session::set_trace_sent`]).
+    sent: Option<Vec<Packet<'static>>>,
     events: VecDeque<Event>,
 
     // Per connection.
@@ -163,6 +165,7 @@ impl Session {
             epoch: 0,
             now: 0,
             tx: Vec::new(),
+            sent: None,
             events: VecDeque::new(),
             server: ServerLimits::default(),
             keep_alive_ms: 0,
@@ -268,6 +271,21 @@ impl Session {
         }
     }
 
+    /// Keeps (or stops keeping) a copy of each packet written to the transmit buffer, for
+    /// [`Session::take_sent`]: what an application that traces packets (MQTT.js's
+    /// `packetsend`) is shown, without decoding the bytes again.
+    pub fn set_trace_sent(&mut self, on: bool) {
+        if on != self.sent.is_some() {
+            self.sent = on.then(Vec::new);
+        }
+    }
+
+    /// The packets written since the last call, in order, while tracing (empty otherwise).
+    /// Call it with each [`Session::poll_transmit`]: the two describe the same bytes.
+    pub fn take_sent(&mut self) -> Vec<Packet<'static>> {
+        self.sent.as_mut().map(core::mem::take).unwrap_or_default()
+    }
+
     /// The next event, oldest first.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -282,10 +300,19 @@ impl Session {
 
     /// Encodes `packet` into the transmit buffer, refusing one over the server's Maximum
     /// Packet Size [MQTT-3.2.2-15].
-    fn send(&mut self, packet: &Packet<'_>) -> Result<(), SessionError> {
+    fn send(&mut self, packet: Packet<'static>) -> Result<(), SessionError> {
         let start = self.tx.len();
         let len = packet.encode_to_vec(self.opts.protocol, &mut self.tx)?;
-        self.after_encode(start, len)
+        self.after_encode(start, len)?;
+        self.trace(|| packet);
+        Ok(())
+    }
+
+    /// Records a copy of a packet just written, while tracing.
+    fn trace(&mut self, packet: impl FnOnce() -> Packet<'static>) {
+        if let Some(sent) = self.sent.as_mut() {
+            sent.push(packet());
+        }
     }
 
     fn after_encode(&mut self, start: usize, len: usize) -> Result<(), SessionError> {
@@ -301,7 +328,7 @@ impl Session {
 
     /// Sends a packet whose failure can only be a bug of ours (an acknowledgement, PINGREQ):
     /// a failure ends the connection rather than leaving the server waiting.
-    fn send_control(&mut self, packet: &Packet<'_>) {
+    fn send_control(&mut self, packet: Packet<'static>) {
         if let Err(e) = self.send(packet) {
             self.close(e, None);
         }

@@ -437,7 +437,7 @@ impl Session {
         let version = self.opts.protocol;
         let dup = flow.resend_dup;
         let start = self.tx.len();
-        let len = match &mut flow.kind {
+        match &mut flow.kind {
             FlowKind::Publish {
                 stage: Awaiting::PubComp,
                 ..
@@ -445,17 +445,24 @@ impl Session {
                 let Some(p) = Pid::new(pid) else {
                     return Ok(());
                 };
-                Packet::PubRel(Ack::new(p)).encode_to_vec(version, &mut self.tx)?
+                let pubrel = Packet::PubRel(Ack::new(p));
+                let len = pubrel.encode_to_vec(version, &mut self.tx)?;
+                self.after_encode(start, len)?;
+                self.trace(|| pubrel);
             }
             FlowKind::Publish { publish, .. } => return self.transmit_publish(publish, dup),
             FlowKind::Subscribe { subscribe, .. } => {
-                subscribe.encode_to_vec(version, &mut self.tx)?
+                let len = subscribe.encode_to_vec(version, &mut self.tx)?;
+                self.after_encode(start, len)?;
+                self.trace(|| Packet::Subscribe(subscribe.clone()));
             }
             FlowKind::Unsubscribe { unsubscribe, .. } => {
-                unsubscribe.encode_to_vec(version, &mut self.tx)?
+                let len = unsubscribe.encode_to_vec(version, &mut self.tx)?;
+                self.after_encode(start, len)?;
+                self.trace(|| Packet::Unsubscribe(unsubscribe.clone()));
             }
-        };
-        self.after_encode(start, len)
+        }
+        Ok(())
     }
 
     fn drop_flow(&mut self, pid: u16, flow: Flow, error: SessionError) {
@@ -518,7 +525,9 @@ impl Session {
     fn encode_publish(&mut self, publish: &Publish<'_>) -> Result<(), SessionError> {
         let start = self.tx.len();
         let written = publish.encode_to_vec(self.opts.protocol, &mut self.tx)?;
-        self.after_encode(start, written)
+        self.after_encode(start, written)?;
+        self.trace(|| Packet::Publish(publish.clone().into_owned()));
+        Ok(())
     }
 
     /// Holds or releases publishes while the transport is above its write watermark.

@@ -358,6 +358,7 @@ impl MqttClient {
         match event {
             // Messages that waited for a listener are delivered now.
             "message" => driver::with_batched(&self.shared, |_| {}),
+            "packetsend" => self.shared.inner.borrow_mut().session.set_trace_sent(true),
             "packetreceive" => {
                 let mut inner = self.shared.inner.borrow_mut();
                 if inner.trace_receive.is_none() {

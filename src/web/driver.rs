@@ -307,17 +307,22 @@ fn deliver_messages(shared: &Rc<Shared>, inner: &mut Inner, now: u64) -> bool {
     delivered
 }
 
-/// Emits `packetsend` for each packet in `bytes` (only when someone listens).
-fn trace_send(shared: &Rc<Shared>, inner: &mut Inner, bytes: &[u8]) {
+/// Emits `packetsend` for each packet of the message being written: the session keeps a copy
+/// of each while someone listens (nothing is decoded again).
+fn trace_send(shared: &Rc<Shared>, inner: &mut Inner) {
+    let sent = inner.session.take_sent();
+    if sent.is_empty() {
+        return;
+    }
     if !shared.emitter.has("packetsend") {
+        // The last listener went away: the session stops keeping copies.
+        inner.session.set_trace_sent(false);
         return;
     }
     let version = inner.session.protocol();
-    let mut rest = bytes;
-    while let Ok(Some((packet, len))) = crate::codec::Packet::decode(rest, version) {
-        let object = convert::packet_object(&packet, version);
+    for packet in &sent {
+        let object = convert::packet_object(packet, version);
         inner.emit("packetsend", Array::of1(&object));
-        rest = rest.get(len..).unwrap_or_default();
     }
 }
 
@@ -363,7 +368,7 @@ fn write(shared: &Rc<Shared>, inner: &mut Inner, now: u64) {
         return;
     };
     inner.last_write = now;
-    trace_send(shared, inner, &bytes);
+    trace_send(shared, inner);
     let Some(socket) = &inner.socket else { return };
     // A failed send means the socket is closing; its close event follows.
     let _ = socket.send(&bytes);
@@ -636,7 +641,7 @@ fn trace_receive(inner: &mut Inner, bytes: &[u8]) {
         return;
     }
     let mut objects = Vec::new();
-    while let Some(Ok(packet)) = framer.next_packet() {
+    while let Some(Ok(packet)) = framer.next_server_packet() {
         objects.push(convert::packet_object(&packet, version));
     }
     for object in objects {

@@ -515,3 +515,37 @@ fn connack_with_reserved_flags_set_is_malformed_mqtt_3_2_2_1() {
         Some(ReasonCode::MalformedPacket)
     );
 }
+
+#[test]
+fn a_packet_only_clients_send_is_a_protocol_error_from_the_server() {
+    let subscribe = Packet::Subscribe(Subscribe {
+        pid: pid(1),
+        properties: Properties::default(),
+        filters: vec![filter("t", QoS::AtMostOnce)],
+    });
+    let unsubscribe = Packet::Unsubscribe(Unsubscribe {
+        pid: pid(2),
+        properties: Properties::default(),
+        filters: vec!["t".into()],
+    });
+    for (what, packet) in [
+        ("SUBSCRIBE", subscribe),
+        ("UNSUBSCRIBE", unsubscribe),
+        ("PINGREQ", Packet::PingReq),
+    ] {
+        let mut peer = connected(V5);
+        peer.server_sends(packet);
+        let events = peer.events();
+        assert_eq!(violation_code(&events), ReasonCode::ProtocolError, "{what}");
+        let message = the_disconnect(&events).to_string();
+        assert!(
+            message.contains(&format!("a server does not send {what}")),
+            "{message}"
+        );
+        assert_eq!(
+            disconnect_sent(&peer.client_sent()),
+            Some(ReasonCode::ProtocolError),
+            "{what}"
+        );
+    }
+}

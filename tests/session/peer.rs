@@ -187,8 +187,12 @@ pub struct Peer {
 
 impl Peer {
     pub fn new(opts: SessionOptions) -> Self {
+        let mut session = Session::new(opts);
+        // Every test also checks the packets the session reports sending (for `packetsend`)
+        // against what it wrote: see `client_sent`.
+        session.set_trace_sent(true);
         Peer {
-            session: Session::new(opts),
+            session,
             now: 0,
             history: Vec::new(),
             published_topics: Vec::new(),
@@ -277,11 +281,27 @@ impl Peer {
         self.session.handle_bytes(self.now, bytes);
     }
 
+    /// What the client wrote since the last call, decoded, leaving the session's record of
+    /// sent packets for the test to read.
+    pub fn client_sent_untraced(&mut self) -> Vec<Packet<'static>> {
+        let mut out = Vec::new();
+        while let Some(buf) = self.session.poll_transmit() {
+            let mut rest = &buf[..];
+            while let Ok(Some((packet, len))) = Packet::decode(rest, self.version()) {
+                out.push(packet.into_owned());
+                rest = &rest[len..];
+            }
+        }
+        out
+    }
+
     /// Everything the client wrote since the last call, decoded.
     pub fn client_sent(&mut self) -> Vec<Packet<'static>> {
         let mut out = Vec::new();
         while let Some(buf) = self.session.poll_transmit() {
             self.bytes_written += buf.len() as u64;
+            let traced = self.session.take_sent();
+            let first = out.len();
             let mut at = 0;
             while at < buf.len() {
                 let (packet, len) = match Packet::decode(&buf[at..], self.version()) {
@@ -305,6 +325,16 @@ impl Peer {
                 out.push(packet);
                 at += len;
             }
+            assert_eq!(
+                describe_all(&traced),
+                describe_all(&out[first..]),
+                "the packets the session reports sending are not those it wrote"
+            );
+            assert_eq!(
+                traced,
+                out[first..],
+                "a reported packet differs from the one written"
+            );
         }
         self.history.extend(out.iter().cloned());
         out

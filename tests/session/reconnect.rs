@@ -268,3 +268,23 @@ fn a_refused_connection_is_retried_after_the_delay() {
         )]
     ));
 }
+
+#[test]
+fn packets_lost_with_the_transport_are_not_reported_as_sent() {
+    let mut peer = Peer::v5();
+    peer.connect(Properties::default());
+    peer.client_sent();
+    // Written into the transmit buffer, then the transport drops before the bytes are taken.
+    peer.session
+        .publish(0, msg("t", b"never written", QoS::AtMostOnce))
+        .expect("publish");
+    assert!(peer.session.has_transmit());
+    peer.drop_transport();
+    // The next connection writes CONNECT alone, and reports CONNECT alone as sent
+    // (`client_sent` compares the two).
+    peer.session.handle_connected(0);
+    assert_eq!(
+        describe_all(&peer.session.take_sent()),
+        describe_all(&peer.client_sent_untraced())
+    );
+}

@@ -2872,3 +2872,36 @@ fn next_server_packet_refuses_the_packets_only_clients_send() {
     );
     assert!(framer.next_server_packet().is_none());
 }
+
+/// A client writes only what clients send: `encode_client_to_vec` refuses CONNACK, SUBACK,
+/// UNSUBACK and PINGRESP (writing nothing), and encodes the rest as `encode_to_vec` does.
+#[test]
+fn encode_client_to_vec_refuses_the_packets_only_servers_send() {
+    let v = ProtocolVersion::V3_1_1;
+    for (packet, t) in [
+        (Packet::PingResp, PacketType::PingResp),
+        (
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                reason_code: ReasonCode::Success,
+                properties: Properties::default(),
+            }),
+            PacketType::ConnAck,
+        ),
+    ] {
+        let mut out = vec![9];
+        assert_eq!(
+            packet.encode_client_to_vec(v, &mut out),
+            Err(Error::NotSentByClient(t))
+        );
+        assert_eq!(out, [9], "nothing written");
+        assert!(packet.encode_to_vec(v, &mut Vec::new()).is_ok());
+    }
+    let (mut client, mut any) = (Vec::new(), Vec::new());
+    Packet::PingReq
+        .encode_client_to_vec(v, &mut client)
+        .unwrap();
+    Packet::PingReq.encode_to_vec(v, &mut any).unwrap();
+    assert_eq!(client, any);
+    assert_eq!(client, [0xC0, 0x00]);
+}

@@ -30,6 +30,9 @@ pub enum Error {
     /// A packet only clients send (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ), read where only a
     /// server's packets are expected ([`crate::codec::Framer::next_server_packet`]).
     NotSentByServer(PacketType),
+    /// A packet only servers send (CONNACK, SUBACK, UNSUBACK, PINGRESP), given to
+    /// [`crate::codec::Packet::encode_client_to_vec`].
+    NotSentByClient(PacketType),
     /// Reserved bits of the fixed header are not as the specification lists them [MQTT-2.1.3-1].
     InvalidHeaderFlags {
         /// The packet type.
@@ -151,6 +154,7 @@ impl Error {
             Error::ZeroPacketId
             | Error::InvalidPacketType(_)
             | Error::NotSentByServer(_)
+            | Error::NotSentByClient(_)
             | Error::UnsupportedProtocolVersion(_)
             | Error::DuplicateProperty(_)
             | Error::InvalidPropertyValue { .. }
@@ -179,6 +183,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidPacketType(t) => write!(f, "invalid packet type {t}"),
             Error::NotSentByServer(t) => write!(f, "a server does not send {t}"),
+            Error::NotSentByClient(t) => write!(f, "a client does not send {t}"),
             Error::InvalidHeaderFlags { packet, flags } => {
                 write!(
                     f,

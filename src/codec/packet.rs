@@ -209,49 +209,62 @@ impl<'a> Packet<'a> {
         }
     }
 
-    /// Checks every field and returns the body's length.
-    fn body_len(&self, v: ProtocolVersion) -> Result<usize, Error> {
+    /// Checks every field and returns the body's length (with `SERVER_PACKETS` false, the
+    /// packets only servers send are [`Error::NotSentByClient`]).
+    fn body_len<const SERVER_PACKETS: bool>(&self, v: ProtocolVersion) -> Result<usize, Error> {
         let t = self.packet_type();
         match self {
             Packet::Connect(p) => p.body_len(),
-            Packet::ConnAck(p) => p.body_len(v),
+            Packet::ConnAck(p) if SERVER_PACKETS => p.body_len(v),
             Packet::Publish(p) => p.body_len(v),
             Packet::PubAck(p) | Packet::PubRec(p) | Packet::PubRel(p) | Packet::PubComp(p) => {
                 p.body_len(t, v)
             }
             Packet::Subscribe(p) => p.body_len(v),
-            Packet::SubAck(p) => p.body_len(v),
+            Packet::SubAck(p) if SERVER_PACKETS => p.body_len(v),
             Packet::Unsubscribe(p) => p.body_len(v),
-            Packet::UnsubAck(p) => p.body_len(v),
-            Packet::PingReq | Packet::PingResp => Ok(0),
+            Packet::UnsubAck(p) if SERVER_PACKETS => p.body_len(v),
+            Packet::PingReq => Ok(0),
+            Packet::PingResp if SERVER_PACKETS => Ok(0),
             Packet::Disconnect(p) => p.body_len(v),
             Packet::Auth(p) => p.body_len(v),
+            Packet::ConnAck(_) | Packet::SubAck(_) | Packet::UnsubAck(_) | Packet::PingResp => {
+                Err(Error::NotSentByClient(t))
+            }
         }
     }
 
-    fn write_body(&self, v: ProtocolVersion, w: &mut Writer<'_>) -> Result<(), Error> {
+    fn write_body<const SERVER_PACKETS: bool>(
+        &self,
+        v: ProtocolVersion,
+        w: &mut Writer<'_>,
+    ) -> Result<(), Error> {
         let t = self.packet_type();
         match self {
             Packet::Connect(p) => p.write_body(w),
-            Packet::ConnAck(p) => p.write_body(v, w),
+            Packet::ConnAck(p) if SERVER_PACKETS => p.write_body(v, w),
             Packet::Publish(p) => p.write_body(v, w),
             Packet::PubAck(p) | Packet::PubRec(p) | Packet::PubRel(p) | Packet::PubComp(p) => {
                 p.write_body(t, v, w)
             }
             Packet::Subscribe(p) => p.write_body(v, w),
-            Packet::SubAck(p) => p.write_body(v, w),
+            Packet::SubAck(p) if SERVER_PACKETS => p.write_body(v, w),
             Packet::Unsubscribe(p) => p.write_body(v, w),
-            Packet::UnsubAck(p) => p.write_body(v, w),
-            Packet::PingReq | Packet::PingResp => Ok(()),
+            Packet::UnsubAck(p) if SERVER_PACKETS => p.write_body(v, w),
+            Packet::PingReq => Ok(()),
+            Packet::PingResp if SERVER_PACKETS => Ok(()),
             Packet::Disconnect(p) => p.write_body(v, w),
             Packet::Auth(p) => p.write_body(v, w),
+            Packet::ConnAck(_) | Packet::SubAck(_) | Packet::UnsubAck(_) | Packet::PingResp => {
+                Err(Error::NotSentByClient(t))
+            }
         }
     }
 
     /// The number of bytes [`Packet::encode`] writes, after checking the packet.
     pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, Error> {
         let v = self.effective_version(version);
-        total_len(self.body_len(v)?).map(|(total, _)| total)
+        total_len(self.body_len::<true>(v)?).map(|(total, _)| total)
     }
 
     fn header_flags(&self) -> u8 {
@@ -265,9 +278,9 @@ impl<'a> Packet<'a> {
     /// the decoder checks is checked first: nothing malformed is ever written.
     pub fn encode(&self, version: ProtocolVersion, out: &mut [u8]) -> Result<usize, Error> {
         let v = self.effective_version(version);
-        let body = self.body_len(v)?;
+        let body = self.body_len::<true>(v)?;
         encode_into(out, self.packet_type(), self.header_flags(), body, |w| {
-            self.write_body(v, w)
+            self.write_body::<true>(v, w)
         })
     }
 
@@ -277,10 +290,29 @@ impl<'a> Packet<'a> {
         version: ProtocolVersion,
         out: &mut Vec<u8>,
     ) -> Result<usize, Error> {
+        self.encode_to_vec_of::<true>(version, out)
+    }
+
+    /// As [`Packet::encode_to_vec`], for what a client writes: the packets only servers send
+    /// (CONNACK, SUBACK, UNSUBACK, PINGRESP) are [`Error::NotSentByClient`], and their encoders
+    /// are not part of a build that only uses this (a client's wasm module).
+    pub fn encode_client_to_vec(
+        &self,
+        version: ProtocolVersion,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, Error> {
+        self.encode_to_vec_of::<false>(version, out)
+    }
+
+    fn encode_to_vec_of<const SERVER_PACKETS: bool>(
+        &self,
+        version: ProtocolVersion,
+        out: &mut Vec<u8>,
+    ) -> Result<usize, Error> {
         let v = self.effective_version(version);
-        let body = self.body_len(v)?;
+        let body = self.body_len::<SERVER_PACKETS>(v)?;
         body_to_vec(out, self.packet_type(), self.header_flags(), body, |w| {
-            self.write_body(v, w)
+            self.write_body::<SERVER_PACKETS>(v, w)
         })
     }
 

@@ -302,7 +302,7 @@ impl Session {
     /// Packet Size [MQTT-3.2.2-15].
     fn send(&mut self, packet: Packet<'static>) -> Result<(), SessionError> {
         let start = self.tx.len();
-        let len = packet.encode_to_vec(self.opts.protocol, &mut self.tx)?;
+        let len = packet.encode_client_to_vec(self.opts.protocol, &mut self.tx)?;
         self.after_encode(start, len)?;
         self.trace(|| packet);
         Ok(())

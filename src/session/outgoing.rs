@@ -446,7 +446,7 @@ impl Session {
                     return Ok(());
                 };
                 let pubrel = Packet::PubRel(Ack::new(p));
-                let len = pubrel.encode_to_vec(version, &mut self.tx)?;
+                let len = pubrel.encode_client_to_vec(version, &mut self.tx)?;
                 self.after_encode(start, len)?;
                 self.trace(|| pubrel);
             }

@@ -6,12 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=../scripts/lib/wasm-opt.sh
+source scripts/lib/wasm-opt.sh
 out=bench/results/codec-pkg
 wasm-pack build --release --mode no-install --target web --out-dir "$out" -- --features codec-api
-node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --enable-bulk-memory-opt --enable-call-indirect-overlong \
-  "$out/wasmqtt_bg.wasm" -o "$out/wasmqtt_bg.wasm"
+wasm_opt_oz "$out/wasmqtt_bg.wasm" "$out/wasmqtt_bg.wasm" --strip-producers --strip-target-features
 rm -f "$out/.gitignore" "$out/package.json" "$out/README.md"
 echo "[codec-pkg] $out: $(stat -c %s "$out/wasmqtt_bg.wasm") B wasm"

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=../scripts/lib/wasm-opt.sh
+source scripts/lib/wasm-opt.sh
 src=target/wasm32-unknown-unknown/release/wasmqtt.wasm
 out=bench/results/prof-pkg
 if [ ! -f "$src" ]; then
@@ -20,13 +22,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$src" "$tmp/wasmqtt.wasm" # a copy: another build may rewrite target/ meanwhile
 wasm-bindgen --target web --out-dir "$out" --out-name wasmqtt "$tmp/wasmqtt.wasm"
-node_modules/.bin/wasm-opt -Oz -g \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --enable-bulk-memory-opt --enable-call-indirect-overlong \
-  "$out/wasmqtt_bg.wasm" -o "$out/wasmqtt_bg.wasm"
+wasm_opt_oz "$out/wasmqtt_bg.wasm" "$out/wasmqtt_bg.wasm" -g
 cp pkg-web/index.js pkg-web/client.js pkg-web/paho.js pkg-web/package.json "$out/"
-if cmp -s "$out/wasmqtt.js" pkg-web/wasmqtt.js; then
+# pkg-web's JavaScript is minified (scripts/build.sh); this glue stays readable for the
+# profiles, so a minified copy of it is what is compared.
+cp "$out/wasmqtt.js" "$tmp/wasmqtt.js"
+node scripts/minify.mjs "$tmp/wasmqtt.js"
+if cmp -s "$tmp/wasmqtt.js" pkg-web/wasmqtt.js; then
   echo "[profile-pkg] $out: same glue as pkg-web (same sources), names kept"
 else
   echo "[profile-pkg] WARNING: $out/wasmqtt.js differs from pkg-web/wasmqtt.js: $src was built from other sources than pkg-web" >&2

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=lib/wasm-opt.sh
+source scripts/lib/wasm-opt.sh
 
 target=${1:-bundler}
 case "$target" in
@@ -28,20 +30,8 @@ wasm-pack build --release --mode no-install --target "$target" --out-dir "$out"
 
 wasm="$out/wasmqtt_bg.wasm"
 before=$(stat -c %s "$wasm")
-# Exactly the features rustc 1.95 enables by default for wasm32-unknown-unknown (the module's
-# target_features section lists these; `wasm-opt --print-features` shows them): wasm-opt must
-# accept all of them or it rejects the module. All are in every current browser.
 # --strip-producers / --strip-target-features: custom sections no browser reads.
-"$WASM_OPT" -Oz --strip-producers --strip-target-features \
-  --enable-bulk-memory \
-  --enable-nontrapping-float-to-int \
-  --enable-sign-ext \
-  --enable-mutable-globals \
-  --enable-reference-types \
-  --enable-multivalue \
-  --enable-bulk-memory-opt \
-  --enable-call-indirect-overlong \
-  "$wasm" -o "$wasm.opt"
+wasm_opt_oz "$wasm" "$wasm.opt" --strip-producers --strip-target-features
 mv "$wasm.opt" "$wasm"
 
 # The JavaScript surface of the package (js/): the MQTT.js-shaped client, the Paho facade, an

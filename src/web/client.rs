@@ -75,7 +75,7 @@ fn with_callback(
     start: impl FnOnce(JsValue, Done) -> Result<(), JsValue>,
 ) -> Result<(), JsValue> {
     let (opts, cb) = split_opts(opts, callback);
-    let result = start(opts, callback_done(cb.clone()));
+    let result = start(opts, cb.clone());
     report(result, cb)
 }
 
@@ -298,10 +298,6 @@ fn options_of(opts: &JsValue) -> Result<SubscriptionOptions, JsValue> {
     })
 }
 
-fn callback_done(cb: Option<Function>) -> Done {
-    cb.map_or(Done::Nothing, Done::Callback)
-}
-
 /// Reports an argument error the way MQTT.js does: to the callback if there is one.
 fn report(result: Result<(), JsValue>, cb: Option<Function>) -> Result<(), JsValue> {
     match (result, cb) {
@@ -490,7 +486,7 @@ impl MqttClient {
                 (force.as_bool().unwrap_or(false), opts, cb)
             }
         };
-        let result = self.end_inner(force, opts, callback_done(cb.clone()));
+        let result = self.end_inner(force, opts, cb.clone());
         report(result, cb)
     }
 

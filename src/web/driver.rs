@@ -37,11 +37,9 @@ fn now() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// How a command's completion reaches the application.
-pub(crate) enum Done {
-    Callback(Function),
-    Nothing,
-}
+/// How a command's completion reaches the application: its `(error, result)` callback, if it
+/// gave one (the `...Async` forms are Promises over it, made in js/client.js).
+pub(crate) type Done = Option<Function>;
 
 /// What a pending command was, to shape its result.
 pub(crate) enum Waiting {
@@ -74,9 +72,9 @@ impl Action {
             }
             Action::Complete(done, result) => {
                 let call = match (done, result) {
-                    (Done::Callback(f), Ok(v)) => f.call2(&JsValue::NULL, &JsValue::NULL, &v),
-                    (Done::Callback(f), Err(e)) => f.call1(&JsValue::NULL, &e),
-                    (Done::Nothing, _) => Ok(JsValue::UNDEFINED),
+                    (Some(f), Ok(v)) => f.call2(&JsValue::NULL, &JsValue::NULL, &v),
+                    (Some(f), Err(e)) => f.call1(&JsValue::NULL, &e),
+                    (None, _) => Ok(JsValue::UNDEFINED),
                 };
                 if let Err(e) = call {
                     report_exception(&e);
@@ -445,7 +443,7 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
         } => {
             let result = match inner.waiting.get(&token) {
                 // Nobody waits (a publish without callback): no packet object to build.
-                Some((_, Done::Nothing)) => Ok(JsValue::UNDEFINED),
+                Some((_, None)) => Ok(JsValue::UNDEFINED),
                 Some((Waiting::Publish, _)) => {
                     let rc = version.is_v5().then_some(reason_code.value());
                     let id = pid.map(crate::codec::Pid::get);

@@ -15,8 +15,8 @@ mod socket;
 mod task;
 mod timer;
 
-/// The module's allocator: power-of-two size classes in under 1 KB of wasm, where the standard
-/// library's dlmalloc takes about 8 KB (see `crates/size-class-alloc`).
+/// The module's allocator: about 1.5 KB of wasm, where the standard library's dlmalloc takes
+/// about 8 KB (see `crates/size-class-alloc`).
 #[global_allocator]
 static ALLOCATOR: size_class_alloc::WasmAllocator = size_class_alloc::WasmAllocator::new();
 

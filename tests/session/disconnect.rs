@@ -268,3 +268,18 @@ fn one_disconnected_event_per_connection_when_reconnect_is_disabled() {
         "two Disconnected events for one connection: {events:?}"
     );
 }
+
+#[test]
+fn in_flight_operations_fail_in_the_order_they_were_submitted() {
+    let mut peer = Peer::v5();
+    peer.connect(Properties::default());
+    let tokens: Vec<Token> = ["a", "b", "c"]
+        .iter()
+        .map(|t| peer.publish(t, b"x", QoS::AtLeastOnce))
+        .collect();
+    peer.client_sent();
+    peer.session
+        .disconnect(peer.now, ReasonCode::Success, Properties::default());
+    let failed: Vec<Token> = failed(&peer.events()).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(failed, tokens);
+}

@@ -207,12 +207,13 @@ impl<M: Memory> Heap<M> {
     /// # Safety
     /// `[at, at + size)` must be heap memory that no block covers, `at` granule-aligned.
     unsafe fn free_large(&mut self, at: usize, mut size: usize) {
-        let (mut prev, mut next) = (0, self.large);
+        // `before` links to `prev`, which is the last free block below `at`.
+        let (mut before, mut prev, mut next) = (0, 0, self.large);
         // SAFETY (all header reads and writes below): `prev` and `next` are on the free list,
         // `at` is the block being freed.
         unsafe {
             while next != 0 && next < at {
-                prev = next;
+                (before, prev) = (prev, next);
                 next = header(next).0;
             }
             if next != 0 && at + size == next {
@@ -220,40 +221,22 @@ impl<M: Memory> Heap<M> {
                 size += next_size;
                 next = after;
             }
-            let (start, size) = match prev {
-                0 => (at, size),
+            // Merged with `prev` when it ends where the block starts; then `before` links to it.
+            let (link_from, start, size) = match prev {
+                0 => (0, at, size),
                 p => match header(p) {
-                    (_, prev_size) if p + prev_size == at => (p, prev_size + size),
-                    _ => (at, size),
+                    (_, prev_size) if p + prev_size == at => (before, p, prev_size + size),
+                    _ => (p, at, size),
                 },
-            };
-            let before = if start == prev {
-                self.before(prev)
-            } else {
-                prev
             };
             if start + size == self.next {
                 self.next = start;
-                self.link(before, next);
+                self.link(link_from, next);
             } else {
                 set_header(start, next, size);
-                self.link(before, start);
+                self.link(link_from, start);
             }
         }
-    }
-
-    /// The free block before `at` in the list (0 if `at` is its head).
-    ///
-    /// # Safety
-    /// `at` must be on the large free list.
-    unsafe fn before(&self, at: usize) -> usize {
-        let (mut prev, mut cur) = (0, self.large);
-        while cur != 0 && cur != at {
-            prev = cur;
-            // SAFETY: `cur` is on the free list.
-            cur = unsafe { header(cur).0 };
-        }
-        prev
     }
 
     /// Makes `to` follow `prev` in the large free list (`prev` 0: the head).

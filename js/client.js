@@ -391,9 +391,26 @@ export class MqttClient {
     return !this.#dead && this.#h.disconnecting;
   }
 
-  /** The options given to `connect`, with the client id in force. */
+  /**
+   * The options given to `connect`, with the client id in force and, as in MQTT.js, the
+   * defaults of the options left out.
+   */
   get options() {
-    return this.#h.options;
+    const o = this.#h.options;
+    const defaults = {
+      keepalive: 60,
+      reschedulePings: true,
+      protocolVersion: 4,
+      protocolId: o.protocolVersion === 3 ? "MQIsdp" : "MQTT",
+      reconnectPeriod: 1000,
+      connectTimeout: 30000,
+      clean: true,
+      resubscribe: true,
+      queueQoSZero: true,
+      timerVariant: "auto",
+    };
+    for (const key in defaults) if (o[key] === undefined) o[key] = defaults[key];
+    return o;
   }
 
   /** Flow-control figures: queue depths and drops, inflight each way, bytes. */
@@ -403,11 +420,63 @@ export class MqttClient {
   }
 }
 
+/** A broker URL's parts: scheme, `user:password`, host, port, and the path with its query. */
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?([^#]*)/;
+
+const given = (o, key) => o[key] !== undefined && o[key] !== null;
+
 /**
- * `connect(url, [options])` or `connect(options)` (with `servers`): a client that connects at
- * once (unless `manualConnect`) and reconnects after `reconnectPeriod` ms (0: never).
+ * MQTT.js's broker options, merged as its `connect` merges them: `protocol`, `host` or
+ * `hostname`, `port` and `path` given as options take the place of those parts of the URL (or
+ * make the URL when there is none, e.g. `connect({ host, port, protocol: "wss" })`); the
+ * credentials of `auth` or of the URL's `user:password@` become `username` and `password`;
+ * `query.clientId` or the URL's `?clientId=` becomes `clientId`. Returns the `[url, options]`
+ * the wasm client reads: the very arguments when there is nothing to merge.
+ */
+function resolveBroker(url, options) {
+  if (url !== null && typeof url === "object" && options === undefined) [url, options] = [undefined, url];
+  const o = options ?? {};
+  if (typeof o !== "object" || Array.isArray(o)) return [url, options];
+  const m = typeof url === "string" ? URL_PARTS.exec(url) : null;
+  const parsed = m
+    ? { protocol: m[1], auth: m[2] && decodeURIComponent(m[2]), host: m[3], port: m[4], path: m[5] }
+    : { path: typeof url === "string" && url.startsWith("/") ? url : undefined };
+  const partGiven = ["protocol", "host", "hostname", "port", "path"].some((k) => given(o, k));
+  const auth = given(o, "auth") ? String(o.auth) : parsed.auth;
+  const query = given(o, "query") ? o.query : new URLSearchParams((parsed.path ?? "").split("?")[1] ?? "");
+  const queryId = query instanceof URLSearchParams ? query.get("clientId") : query.clientId;
+  // With `servers` (and no URL), each attempt goes to the next server: nothing to make here.
+  const makeUrl = (partGiven && !(url === undefined && given(o, "servers"))) || parsed.auth !== undefined;
+  if (!makeUrl && auth === undefined && typeof queryId !== "string") return [url, options];
+  const merged = { ...o };
+  if (auth !== undefined) {
+    const colon = auth.indexOf(":");
+    merged.username = colon < 0 ? auth : auth.slice(0, colon);
+    if (colon >= 0) merged.password = auth.slice(colon + 1);
+  }
+  if (typeof queryId === "string") merged.clientId = queryId;
+  if (makeUrl) {
+    const protocol = String(o.protocol ?? parsed.protocol ?? "ws").replace(/:$/, "");
+    let host = o.hostname ?? o.host ?? (parsed.host || globalThis.location?.hostname);
+    if (host) {
+      host = String(host);
+      if (host.includes(":") && !host.startsWith("[")) host = `[${host}]`;
+      const port = given(o, "port") ? o.port : parsed.port;
+      let path = String(o.path ?? parsed.path ?? "/");
+      if (!path.startsWith("/")) path = `/${path}`;
+      url = `${protocol}://${host}${port ? `:${port}` : ""}${path}`;
+    }
+  }
+  return [url, merged];
+}
+
+/**
+ * `connect(url, [options])` or `connect(options)` (with `host`/`port`/`protocol`/`path`, or
+ * `servers`): a client that connects at once (unless `manualConnect`) and reconnects after
+ * `reconnectPeriod` ms (0: never).
  */
 export function connect(url, options) {
+  [url, options] = resolveBroker(url, options);
   if (!panicHandlerSet) {
     // Here rather than at load: without a bundler the module is instantiated after this file
     // is evaluated.
@@ -415,7 +484,7 @@ export function connect(url, options) {
     panicHandlerSet = true;
   }
   if (panicError) throw panicError;
-  return new MqttClient(TOKEN, wasm.connect(url, options));
+  return new MqttClient(TOKEN, wasm.connect(url ?? "", options));
 }
 
 /**

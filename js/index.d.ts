@@ -209,9 +209,13 @@ export interface IClientWillOptions {
   properties?: WillProperties;
 }
 
-/** `connect` options: MQTT.js's names and defaults, plus wasmqtt's own. Unknown names are refused. */
+/**
+ * `connect` options: MQTT.js's names and defaults, plus wasmqtt's own. Names MQTT.js does not
+ * have are refused, and so are MQTT.js's `incomingStore`, `outgoingStore`, `messageIdProvider`,
+ * `customHandleAcks`, `createWebsocket` and `authPacket`, which wasmqtt does not support.
+ */
 export interface IClientOptions {
-  /** Default: a random `wasmqtt_xxxxxxxx`. */
+  /** Default: a random `mqttjs_xxxxxxxx`, as MQTT.js. Required with `clean: false`. */
   clientId?: string;
   username?: string;
   password?: string | Uint8Array | number[];
@@ -257,14 +261,51 @@ export interface IClientOptions {
   reconnectJitter?: number;
   /** WebSocket bufferedAmount (bytes) above which writing pauses until `drain` (wasmqtt); default 1 MiB. */
   writeHighWatermark?: number;
-  /** Accepted for MQTT.js compatibility; the URL given to connect() is what counts. */
+  /**
+   * The broker, as MQTT.js takes it: these replace the parts of the URL given to connect(), or
+   * make the URL when there is none (`connect({ host, port, protocol: "wss", path: "/mqtt" })`).
+   * `hostname` wins over `host`; the protocol defaults to "ws", the path to "/".
+   */
   host?: string;
   port?: number;
   hostname?: string;
   path?: string;
-  protocol?: string;
+  protocol?: "ws" | "wss" | "mqtt" | "mqtts" | "tcp" | "ssl" | "tls" | "http" | "https";
+  /** `query.clientId` (or `?clientId=` in the URL) sets the client id, as in MQTT.js. */
   query?: Record<string, string>;
+  /** `"user:password"` (or `user:password@` in the URL): sets username and password. */
+  auth?: string;
   log?: (...args: unknown[]) => void;
+  /**
+   * MQTT.js options without effect in a browser (MQTT.js ignores them there too): TLS is the
+   * browser's, a browser WebSocket takes no options, and any packet sent already postpones
+   * the next ping. Accepted so that code written for MQTT.js runs unchanged.
+   */
+  rejectUnauthorized?: boolean;
+  ca?: unknown;
+  cert?: unknown;
+  key?: unknown;
+  keyPath?: string;
+  certPath?: string;
+  caPaths?: unknown;
+  ALPNProtocols?: unknown;
+  servername?: string;
+  socksProxy?: string;
+  socksTimeout?: number;
+  unixSocket?: boolean;
+  wsOptions?: Record<string, unknown>;
+  forceNativeWebSocket?: boolean;
+  browserBufferSize?: number;
+  browserBufferTimeout?: number;
+  objectMode?: boolean;
+  binary?: boolean;
+  encoding?: string;
+  my?: unknown;
+  writeCache?: boolean;
+  defaultProtocol?: string;
+  reschedulePings?: boolean;
+  reconnectOnConnackError?: boolean;
+  subscribeBatchSize?: number;
 }
 
 export interface IClientPublishOptions {
@@ -430,14 +471,15 @@ export class MqttClient {
 
 /** A client that connects to `url` (`ws://` or `wss://`) at once, unless `manualConnect`. */
 export function connect(url: string, options?: IClientOptions): MqttClient;
-/** A client for `options.servers`. */
-export function connect(options: IClientOptions & { servers: NonNullable<IClientOptions["servers"]> }): MqttClient;
+/** A client for the broker of `options.host`/`hostname`, `port`, `protocol`, `path`, or `options.servers`. */
+export function connect(options: IClientOptions): MqttClient;
 
 /**
  * A Promise of a client whose first connection succeeded; rejected with the first `error`
  * (and the client ended). With `allowRetries` false, a `close` before CONNACK rejects too.
  */
 export function connectAsync(url: string, options?: IClientOptions, allowRetries?: boolean): Promise<MqttClient>;
+export function connectAsync(options: IClientOptions): Promise<MqttClient>;
 
 /** MQTT.js's module shape: `import mqtt from "wasmqtt"; mqtt.connect(url, options)`. */
 export declare const mqtt: {

@@ -22,6 +22,9 @@ const options: IClientOptions = {
 
 const client: MqttClient = connect("ws://127.0.0.1:9001/mqtt", options);
 const same: MqttClient = mqtt.connect("ws://127.0.0.1:9001/mqtt");
+// A tutorial's MQTT.js options, TLS ones included, with no URL.
+const byHost: MqttClient = connect({ host: "broker.example", port: 8884, protocol: "wss", path: "/mqtt", rejectUnauthorized: false });
+byHost.end();
 const removeHandler: () => void = client.onMessage("sensors/#", (topic, payload, packet) =>
   console.log(topic, payload.toString(), packet.qos),
 );
@@ -64,7 +67,7 @@ const connected: boolean = client.connected;
 void [stats.inboundDropped, connected, same, client.options.clientId];
 
 async function promises(): Promise<void> {
-  const c = await connectAsync("wss://broker.example/mqtt", { clean: false }, false);
+  const c = await connectAsync("wss://broker.example/mqtt", { clientId: "station-7", clean: false }, false);
   const granted = await c.subscribeAsync("x", { qos: 1 });
   const ack = await c.publishAsync("x", "y", { qos: 1, properties: { contentType: "text/plain" } });
   const unsuback = await c.unsubscribeAsync("x");

@@ -49,8 +49,54 @@ const KNOWN_OPTIONS: &[&str] = &[
     "path",
     "protocol",
     "query",
+    "auth",
     "log",
     "transformWsUrl",
+];
+
+/// MQTT.js options that have no effect in a browser, where MQTT.js ignores them too: TLS
+/// settings (the browser does TLS), Node streams and sockets, WebSocket constructor options
+/// (a browser `WebSocket` takes none), MQTT.js's own browser write buffer (wasmqtt has
+/// `writeHighWatermark`), and ping rescheduling (wasmqtt always counts any packet sent as
+/// keepalive traffic, as MQTT.js's default `reschedulePings: true` does). Accepted and ignored,
+/// so code written for MQTT.js, which often carries `rejectUnauthorized: false`, runs as is.
+const IGNORED_OPTIONS: &[&str] = &[
+    "key",
+    "keyPath",
+    "cert",
+    "certPath",
+    "ca",
+    "caPaths",
+    "rejectUnauthorized",
+    "ALPNProtocols",
+    "servername",
+    "socksProxy",
+    "socksTimeout",
+    "unixSocket",
+    "wsOptions",
+    "forceNativeWebSocket",
+    "browserBufferSize",
+    "browserBufferTimeout",
+    "objectMode",
+    "binary",
+    "encoding",
+    "my",
+    "writeCache",
+    "defaultProtocol",
+    "reschedulePings",
+    "reconnectOnConnackError",
+    "subscribeBatchSize",
+];
+
+/// MQTT.js options that would change what the client does and that wasmqtt does not have: an
+/// error naming the option, rather than a client that quietly behaves otherwise.
+const UNSUPPORTED_OPTIONS: &[&str] = &[
+    "incomingStore",
+    "outgoingStore",
+    "messageIdProvider",
+    "customHandleAcks",
+    "createWebsocket",
+    "authPacket",
 ];
 const KNOWN_PROPERTIES: &[&str] = &[
     "sessionExpiryInterval",
@@ -409,9 +455,10 @@ fn invalid(message: String) -> JsValue {
     js_error(ErrorCode::InvalidOption, &message)
 }
 
+/// MQTT.js's default client identifier: `mqttjs_` and 8 random hex digits.
 fn random_client_id() -> String {
     let n = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("wasmqtt_{n:08x}")
+    format!("mqttjs_{n:08x}")
 }
 
 /// Reads `options` (an object, `undefined` or `null`) for a connection to `url`.
@@ -420,7 +467,13 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         value: Object::new().into(),
         path: String::new(),
     };
-    let o = OptionsObject::new(options.clone(), "", KNOWN_OPTIONS)?.unwrap_or_else(empty);
+    let known = [KNOWN_OPTIONS, IGNORED_OPTIONS, UNSUPPORTED_OPTIONS].concat();
+    let o = OptionsObject::new(options.clone(), "", &known)?.unwrap_or_else(empty);
+    if let Some(name) = UNSUPPORTED_OPTIONS.iter().find(|k| o.get(k).is_some()) {
+        return Err(invalid(format!(
+            "option {name} (of MQTT.js) is not supported by wasmqtt"
+        )));
+    }
 
     let protocol = match o.integer("protocolVersion", 255)?.unwrap_or(4) {
         3 => ProtocolVersion::V3_1,
@@ -481,10 +534,18 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         Some(b) => b,
         None => o.boolean("autoUseTopicAlias")?.unwrap_or(false),
     };
+    let client_id = o.string("clientId")?;
+    let clean_start = o.boolean("clean")?.unwrap_or(true);
+    if client_id.is_none() && !clean_start {
+        // As MQTT.js: a session kept under a random identifier could never be resumed.
+        return Err(invalid(
+            "option clean false needs a clientId (the session is kept under it)".to_string(),
+        ));
+    }
     let session = SessionOptions {
         protocol,
-        client_id: o.string("clientId")?.unwrap_or_else(random_client_id),
-        clean_start: o.boolean("clean")?.unwrap_or(true),
+        client_id: client_id.unwrap_or_else(random_client_id),
+        clean_start,
         keep_alive: o.u16("keepalive")?.unwrap_or(60),
         username: o.string("username")?,
         password: o.bytes("password")?,

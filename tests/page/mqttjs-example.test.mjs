@@ -62,8 +62,8 @@ test("MQTT.js's README example runs unchanged but for the import", { timeout: 15
       log = await env.broker.log();
     }
     // mosquitto logs "disconnected." after a DISCONNECT, "closed its connection." otherwise.
-    assert.match(log, /Client wasmqtt_\w+ disconnected\./, log);
-    assert.doesNotMatch(log, /Client wasmqtt_\w+ closed its connection/, log);
+    assert.match(log, /Client mqttjs_\w+ disconnected\./, log);
+    assert.doesNotMatch(log, /Client mqttjs_\w+ closed its connection/, log);
   } finally {
     await p.close();
   }

@@ -613,7 +613,8 @@ class ClientImpl {
     }
     this._mc.subscribe(filter, { qos: o.qos }, (err, granted) => {
       clearTimeout(timer);
-      if (err) {
+      // A refusal in SUBACK (ERR_REJECTED, with the grants) is Paho's 0x80 case below.
+      if (err && !(err.code === "ERR_REJECTED" && granted)) {
         this._trace("Client.subscribe failed", filter, err.message);
         if (o.onFailure) {
           const [errorCode, errorMessage] = pahoError(err);

@@ -469,7 +469,20 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
                     granted.push(&g);
                 }
             }
-            complete(inner, token, Ok(granted.into()));
+            // As MQTT.js 5: a refused filter fails the call (ERR_REJECTED with the first
+            // refusal's `reasonCode`); the callback still gets the grants as its second
+            // argument, a refusal's `qos` being its reason code (0x80 and up).
+            match reason_codes.iter().find(|rc| rc.is_error()) {
+                None => complete(inner, token, Ok(granted.into())),
+                Some(rc) => {
+                    if let Some((_, Some(f))) = inner.waiting.remove(&token) {
+                        let err = session_error(&SessionError::Rejected(*rc));
+                        inner
+                            .actions
+                            .push(Action::Call(f, Array::of2(&err, &granted)));
+                    }
+                }
+            }
         }
         Event::Subscribed { token: None, .. } => {}
         Event::Unsubscribed {

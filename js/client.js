@@ -5,8 +5,9 @@
 //   `prependListener`, `prependOnceListener`, `listeners`, `eventNames`, a TypeError for a
 //   listener that is not a function) and MQTT.js's conventions: listeners are called with
 //   `this` set to the client, and the methods chain (`return this`). The wasm client gets one
-//   dispatcher per event; `message`'s only while a `message` listener exists, since the wasm
-//   client holds received messages in its bounded queue until someone listens.
+//   dispatcher per event; those of `message`, `packetsend` and `packetreceive` only while a
+//   listener exists: the wasm client holds received messages in its bounded queue until
+//   someone listens, and describes packets only for a listener.
 // - Lifetime: the dispatchers the wasm client holds keep this object reachable (wasm-bindgen
 //   holds the JavaScript values Rust keeps as GC roots), so a client lives on while it may
 //   still do something, as an MQTT.js client does through its socket. Once `end` is emitted,
@@ -19,7 +20,7 @@
 // - `connectAsync`, and the module shape `import mqtt from "wasmqtt"; mqtt.connect(...)`.
 import * as wasm from "./wasmqtt.js";
 
-/** Events emitted by the wasm client; `message` is registered only while someone listens. */
+/** Events emitted by the wasm client whose dispatchers are always registered. */
 const EAGER_EVENTS = [
   "connect",
   "error",
@@ -32,6 +33,9 @@ const EAGER_EVENTS = [
   "drain",
   "auth",
 ];
+
+/** Events whose dispatchers are registered only while someone listens (see above). */
+const LAZY_EVENTS = ["message", "packetsend", "packetreceive"];
 
 const TOKEN = Symbol("wasmqtt.MqttClient");
 
@@ -74,8 +78,8 @@ export class MqttClient {
   #dispatchers = new Map();
   /** Whether the wasm client holds our dispatchers (see "Lifetime" above). */
   #attached = false;
-  /** Whether the wasm client has our `message` dispatcher. */
-  #messageRegistered = false;
+  /** The LAZY_EVENTS whose dispatchers the wasm client has. */
+  #lazyRegistered = new Set();
   /** After a panic of the wasm module: the error every call answers with. */
   #dead = null;
 
@@ -93,7 +97,7 @@ export class MqttClient {
     for (const event of EAGER_EVENTS) this.#h.on(event, this.#dispatcher(event));
     this.#attached = true;
     live.add(this);
-    this.#syncMessage();
+    this.#syncLazy();
   }
 
   /**
@@ -106,22 +110,29 @@ export class MqttClient {
       this.#h.removeAllListeners();
       this.#attached = false;
       live.delete(this);
-      this.#messageRegistered = false;
+      this.#lazyRegistered.clear();
     });
   }
 
   /**
-   * Registers the `message` dispatcher while a `message` listener exists, and removes it when
-   * none is left: meanwhile messages wait in the wasm client's queue.
+   * Registers the dispatcher of each of LAZY_EVENTS while it has a listener, and removes it
+   * when none is left: meanwhile messages wait in the wasm client's queue, and no packet is
+   * described.
    */
-  #syncMessage() {
+  #syncLazy() {
     if (this.#dead) return;
-    const want = this.#attached && this.listenerCount("message") > 0;
-    if (want === this.#messageRegistered) return;
-    this.#messageRegistered = want;
-    const d = this.#dispatcher("message");
-    if (want) this.#h.on("message", d);
-    else this.#h.off("message", d);
+    for (const event of LAZY_EVENTS) {
+      const want = this.#attached && this.listenerCount(event) > 0;
+      if (want === this.#lazyRegistered.has(event)) continue;
+      const d = this.#dispatcher(event);
+      if (want) {
+        this.#lazyRegistered.add(event);
+        this.#h.on(event, d);
+      } else {
+        this.#lazyRegistered.delete(event);
+        this.#h.off(event, d);
+      }
+    }
   }
 
   #dispatcher(event) {
@@ -158,7 +169,7 @@ export class MqttClient {
         event,
         list.filter((l) => !l.once),
       );
-      if (event === "message") this.#syncMessage();
+      if (LAZY_EVENTS.includes(event)) this.#syncLazy();
     }
     for (const { fn } of current) {
       try {
@@ -179,7 +190,7 @@ export class MqttClient {
     }
     if (prepend) list.unshift({ fn: listener, once });
     else list.push({ fn: listener, once });
-    if (name === "message") this.#syncMessage();
+    if (LAZY_EVENTS.includes(name)) this.#syncLazy();
     return this;
   }
 
@@ -219,7 +230,7 @@ export class MqttClient {
           break;
         }
       }
-      if (name === "message") this.#syncMessage();
+      if (LAZY_EVENTS.includes(name)) this.#syncLazy();
     }
     return this;
   }
@@ -233,7 +244,7 @@ export class MqttClient {
   removeAllListeners(event) {
     if (event === undefined) this.#listeners.clear();
     else this.#listeners.delete(String(event));
-    this.#syncMessage();
+    this.#syncLazy();
     return this;
   }
 

@@ -36,6 +36,30 @@ export async function clientChecks(lib, { url, deadUrl, tag }) {
     c.end();
   }
 
+  // ---- packetsend / packetreceive: registered with the wasm client while someone listens ---
+  {
+    const c = connect(url, { clientId: `p-${unique}` });
+    const topic = `wasmqtt/page/${unique}/packets`;
+    const sent = [];
+    const received = [];
+    c.on("packetsend", (p) => sent.push(p.cmd)).on("packetreceive", (p) => received.push(p.cmd));
+    await new Promise((resolve, reject) => c.once("connect", resolve).once("error", reject));
+    await c.subscribeAsync(topic, { qos: 1 });
+    await c.publishAsync(topic, "p", { qos: 1 });
+    await sleep(200);
+    c.removeAllListeners("packetsend");
+    await c.publishAsync(topic, "q", { qos: 0 });
+    await sleep(200);
+    await c.endAsync();
+    check("packetsend: each packet written", sent.join() === "connect,subscribe,publish,puback", sent.join());
+    const [first, second, ...rest] = received;
+    check(
+      "packetreceive: each packet read",
+      first === "connack" && second === "suback" && rest.sort().join() === "puback,publish,publish",
+      received.join(),
+    );
+  }
+
   // ---- a throwing listener does not stop the others; messages wait for a listener -----------
   {
     const c = connect(url, { clientId: `m-${unique}` });

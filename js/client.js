@@ -298,13 +298,15 @@ export class MqttClient {
    * completed.
    */
   publish(topic, message, opts, callback) {
+    if (typeof opts === "function") [opts, callback] = [undefined, opts];
+    if (typeof callback === "function") callback = publishCallback(topic, message, opts, callback);
     if (!this.#refuse([opts, callback])) this.#h.publish(topic, message, opts, callback);
     return this;
   }
 
-  /** `publishAsync(topic, message, [options])`: a Promise of the acknowledgement. */
+  /** `publishAsync(topic, message, [options])`: a Promise of what `publish`'s callback gets. */
   publishAsync(topic, message, opts) {
-    return this.#promised((cb) => this.#h.publish(topic, message, opts, cb));
+    return this.#promised((cb) => this.#h.publish(topic, message, opts, publishCallback(topic, message, opts, cb)));
   }
 
   /**
@@ -429,6 +431,25 @@ export class MqttClient {
     if (this.#dead) throw this.#dead;
     return this.#h.stats();
   }
+}
+
+/**
+ * `callback` called as MQTT.js calls a publish callback: with nothing once a QoS 0 message is
+ * written, with the PUBLISH packet once QoS 1 is acknowledged, and with the PUBREL once QoS 2
+ * is complete (both with the acknowledgement's `reasonCode` in MQTT 5); an error alone.
+ */
+function publishCallback(topic, message, opts, callback) {
+  return (err, ack) => {
+    if (err) return callback(err);
+    if (ack?.messageId === undefined) return callback();
+    const packet =
+      opts?.qos === 2
+        ? { cmd: "pubrel", qos: 2, messageId: ack.messageId }
+        : { cmd: "publish", topic, payload: message, qos: 1, retain: Boolean(opts?.retain), dup: false, messageId: ack.messageId };
+    if (opts?.properties !== undefined && packet.cmd === "publish") packet.properties = opts.properties;
+    if (ack.reasonCode !== undefined) packet.reasonCode = ack.reasonCode;
+    return callback(null, packet);
+  };
 }
 
 /** A broker URL's parts: scheme, `user:password`, host, port, and the path with its query. */

@@ -38,7 +38,7 @@ export async function scenario(lib, { url, tag }) {
       const chained = client.subscribe(`${base}/cb/#`, { qos: 2 }, (err, granted) => {
         if (err) return reject(err);
         check("subscribe grants qos 2", granted.length === 1 && granted[0].qos === 2 && granted[0].topic === `${base}/cb/#`, JSON.stringify(granted));
-        client.publish(`${base}/cb/0`, "hello 0", { qos: 0 });
+        client.publish(`${base}/cb/0`, "hello 0", { qos: 0 }, (...args) => acks.push(["0", ...args]));
         client.publish(`${base}/cb/1`, new TextEncoder().encode("héllo 1"), { qos: 1 }, (e, packet) => acks.push(["1", e, packet]));
         client.publish(`${base}/cb/2`, "hello 2", { qos: 2 }, (e, packet) => acks.push(["2", e, packet]));
       });
@@ -65,7 +65,18 @@ export async function scenario(lib, { url, tag }) {
       cb.got[2].text === "hello 2",
     JSON.stringify(cb.got),
   );
-  check("QoS 1 and 2 acknowledged without error", cb.acks.length === 2 && cb.acks.every(([, e]) => !e), JSON.stringify(cb.acks));
+  check("QoS 0, 1 and 2 complete without error", cb.acks.length === 3 && cb.acks.every(([, e]) => !e), JSON.stringify(cb.acks));
+  // The callback's arguments are MQTT.js's: none for QoS 0, the PUBLISH for QoS 1, the PUBREL for QoS 2.
+  const ackOf = (q) => cb.acks.find(([k]) => k === q) ?? [];
+  check("QoS 0 callback gets no arguments", ackOf("0").length === 1, JSON.stringify(ackOf("0")));
+  const [, , pub1] = ackOf("1");
+  check(
+    "QoS 1 callback gets the PUBLISH",
+    pub1 && pub1.cmd === "publish" && pub1.topic === `${base}/cb/1` && pub1.qos === 1 && pub1.retain === false && Number.isInteger(pub1.messageId),
+    JSON.stringify(pub1),
+  );
+  const [, , rel2] = ackOf("2");
+  check("QoS 2 callback gets the PUBREL", rel2 && rel2.cmd === "pubrel" && rel2.qos === 2 && Number.isInteger(rel2.messageId), JSON.stringify(rel2));
   check("ended client reports disconnected", cb.client.disconnected === true && cb.client.connected === false);
 
   // 2. Promises, MQTT 5, properties.
@@ -82,7 +93,12 @@ export async function scenario(lib, { url, tag }) {
     5000,
     "publishAsync",
   );
-  check("publishAsync resolves the PUBACK", ack && ack.cmd === "publish" && ack.reasonCode === 0, JSON.stringify(ack));
+  check(
+    "publishAsync resolves the PUBLISH, with the PUBACK's reason code",
+    ack && ack.cmd === "publish" && ack.topic === `${base}/v5` && ack.reasonCode === 0 && ack.properties.contentType === "text/plain",
+    JSON.stringify(ack),
+  );
+  check("publishAsync of QoS 0 resolves undefined", (await c.publishAsync(`${base}/v5-qos0`, "x")) === undefined);
   const m = await withTimeout(received, 5000, "MQTT 5 message");
   check(
     "MQTT 5 message with its properties",

@@ -357,7 +357,9 @@ export class MqttClient {
    * `force`), and no reconnect.
    */
   end(force, opts, callback) {
-    if (!this.#refuse([force, opts, callback])) this.#h.end(force, opts, callback);
+    // As MQTT.js, the callback of a clean end gets no arguments.
+    const args = [force, opts, callback].map((a) => (typeof a === "function" ? (err) => (err ? a(err) : a()) : a));
+    if (!this.#refuse(args)) this.#h.end(...args);
     return this;
   }
 

@@ -393,6 +393,7 @@ export interface MqttClientEventCallbacks {
   reconnect: VoidCallback;
   end: VoidCallback;
   disconnect: OnDisconnectCallback;
+  /** As in MQTT.js: end() no longer waits for messages in flight (it disconnects next). */
   outgoingEmpty: VoidCallback;
   drain: VoidCallback;
   auth: OnAuthCallback;

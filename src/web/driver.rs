@@ -257,19 +257,21 @@ fn step(shared: &Rc<Shared>, inner: &mut Inner) {
             on_session_event(shared, inner, event);
         }
         progressed |= deliver_messages(shared, inner, now);
+        let empty = inner.session.is_outgoing_empty();
+        // MQTT.js's `outgoingEmpty`: while end() waits for the messages in flight, the last
+        // of them is done (and then the client disconnects).
+        if empty && !inner.was_outgoing_empty && inner.ending.is_some() {
+            inner.emit("outgoingEmpty", Array::new());
+        }
+        inner.was_outgoing_empty = empty;
         if let Some((reason, props)) = inner.ending.take() {
-            if inner.session.is_outgoing_empty() || inner.session.state() != State::Connected {
+            if empty || inner.session.state() != State::Connected {
                 inner.session.disconnect(now, reason, props);
                 progressed = true;
             } else {
                 inner.ending = Some((reason, props));
             }
         }
-        let empty = inner.session.is_outgoing_empty();
-        if empty && !inner.was_outgoing_empty {
-            inner.emit("outgoingEmpty", Array::new());
-        }
-        inner.was_outgoing_empty = empty;
         if !progressed {
             break;
         }

@@ -60,6 +60,23 @@ export async function clientChecks(lib, { url, deadUrl, tag }) {
     );
   }
 
+  // ---- outgoingEmpty: as MQTT.js, only while end() waits for messages in flight ------------
+  {
+    const c = connect(url, { clientId: `o-${unique}` });
+    const events = [];
+    for (const e of ["outgoingEmpty", "close", "end"]) c.on(e, () => events.push(e));
+    await new Promise((resolve, reject) => c.once("connect", resolve).once("error", reject));
+    await c.publishAsync(`wasmqtt/page/${unique}/o`, "idle", { qos: 1 });
+    await sleep(100);
+    check("no outgoingEmpty when no end() waits", events.length === 0, events.join());
+    const acked = [];
+    for (let i = 0; i < 3; i++) c.publish(`wasmqtt/page/${unique}/o`, `m${i}`, { qos: 1 }, (e) => acked.push(e ?? "ok"));
+    const endArgs = await new Promise((resolve) => c.end(false, {}, (...args) => resolve(args)));
+    check("end's callback gets no arguments, as in MQTT.js", endArgs.length === 0, endArgs.length);
+    check("end() waits for the messages in flight", acked.join() === "ok,ok,ok", acked.join());
+    check("outgoingEmpty once, before close and end", events.join() === "outgoingEmpty,close,end", events.join());
+  }
+
   // ---- a throwing listener does not stop the others; messages wait for a listener -----------
   {
     const c = connect(url, { clientId: `m-${unique}` });

@@ -526,7 +526,8 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
                 }
                 other => inner.emit("error", Array::of1(&session_error(other))),
             }
-            inner.emit("close", Array::new());
+            // `offline` before `close`, in MQTT.js's order (its own `close` listener, which
+            // runs first, emits `offline`).
             if reconnect_in.is_some() {
                 inner.reconnecting = true;
                 if !inner.offline {
@@ -534,6 +535,7 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
                     inner.emit("offline", Array::new());
                 }
             }
+            inner.emit("close", Array::new());
             if matches!(error, SessionError::Closed) {
                 inner.ended = true;
                 inner.reconnecting = false;

@@ -557,5 +557,8 @@ export function connectAsync(url, options, allowRetries = true) {
   });
 }
 
+/** MQTT.js's other name for the client class. */
+export const Client = MqttClient;
+
 /** MQTT.js's module shape: `import mqtt from "wasmqtt"; mqtt.connect(url, options)`. */
-export const mqtt = Object.freeze({ connect, connectAsync, MqttClient });
+export const mqtt = Object.freeze({ connect, connectAsync, MqttClient, Client });

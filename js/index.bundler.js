@@ -2,8 +2,8 @@
 // wasm plugin...): the bundler instantiates the wasm module, nothing to initialise here.
 //   import { connect, connectAsync, MqttClient, Paho } from "wasmqtt";
 //   import mqtt from "wasmqtt";   // mqtt.connect(url, options), as with MQTT.js
-import { connect, connectAsync, MqttClient, mqtt } from "./client.js";
+import { Client, connect, connectAsync, MqttClient, mqtt } from "./client.js";
 import { Paho } from "./paho.js";
 
-export { connect, connectAsync, MqttClient, mqtt, Paho };
+export { Client, connect, connectAsync, MqttClient, mqtt, Paho };
 export default mqtt;

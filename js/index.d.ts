@@ -487,7 +487,10 @@ export declare const mqtt: {
   readonly connect: typeof connect;
   readonly connectAsync: typeof connectAsync;
   readonly MqttClient: typeof MqttClient;
+  readonly Client: typeof MqttClient;
 };
+/** MQTT.js's other name for the client class. */
+export declare const Client: typeof MqttClient;
 export default mqtt;
 
 // ---------------------------------------------------------------------------------------------

@@ -4,11 +4,11 @@
 // `init` is exported for those who want to pass the module or its URL themselves (calling it
 // again is harmless).
 import init from "./wasmqtt.js";
-import { connect, connectAsync, MqttClient, mqtt } from "./client.js";
+import { Client, connect, connectAsync, MqttClient, mqtt } from "./client.js";
 import { Paho } from "./paho.js";
 
 await init();
 
-export { connect, connectAsync, MqttClient, mqtt, Paho, init };
+export { Client, connect, connectAsync, MqttClient, mqtt, Paho, init };
 export { initSync } from "./wasmqtt.js";
 export default mqtt;

@@ -13,7 +13,10 @@ export async function scenario(lib, { url, tag }) {
     Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms))]);
 
   check("exports", typeof connect === "function" && typeof connectAsync === "function" && typeof MqttClient === "function");
-  check("default export is MQTT.js's module shape", mqtt && mqtt.connect === connect && mqtt.connectAsync === connectAsync);
+  check(
+    "default export is MQTT.js's module shape",
+    mqtt && mqtt.connect === connect && mqtt.connectAsync === connectAsync && mqtt.MqttClient === MqttClient && mqtt.Client === MqttClient && lib.Client === MqttClient,
+  );
   check("Paho is exported", Paho && typeof Paho.Client === "function" && Paho.MQTT.Client === Paho.Client);
 
   // Invalid options throw at once, naming the option.

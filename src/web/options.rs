@@ -139,9 +139,13 @@ fn shown(value: &JsValue) -> String {
 }
 
 impl OptionsObject {
-    /// `value` as an options object whose keys must all be in `known`; `None` when it is
+    /// `value` as an options object whose keys must all be in one of the `known` lists; `None` when it is
     /// `undefined` or `null`.
-    pub(crate) fn new(value: JsValue, path: &str, known: &[&str]) -> Result<Option<Self>, JsValue> {
+    pub(crate) fn new(
+        value: JsValue,
+        path: &str,
+        known: &[&[&str]],
+    ) -> Result<Option<Self>, JsValue> {
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
@@ -155,7 +159,7 @@ impl OptionsObject {
         }
         for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
+            if !known.iter().any(|names| names.contains(&key.as_str())) {
                 return Err(invalid(format!("unknown option {path}{key}")));
             }
         }
@@ -244,7 +248,7 @@ impl OptionsObject {
 
     fn object(&self, key: &str, known: &[&str]) -> Result<Option<OptionsObject>, JsValue> {
         let value = self.get(key).unwrap_or(JsValue::UNDEFINED);
-        OptionsObject::new(value, &format!("{}{key}.", self.path), known)
+        OptionsObject::new(value, &format!("{}{key}.", self.path), &[known])
     }
 
     fn function(&self, key: &str) -> Result<Option<Function>, JsValue> {
@@ -276,7 +280,7 @@ impl OptionsObject {
 /// string or an array of strings, sent as repeated pairs in the object's order
 /// [MQTT-3.3.2-18]).
 pub(crate) fn properties(value: JsValue, path: &str) -> Result<Properties<'static>, JsValue> {
-    let Some(o) = OptionsObject::new(value, path, KNOWN_PROPERTIES)? else {
+    let Some(o) = OptionsObject::new(value, path, &[KNOWN_PROPERTIES])? else {
         return Ok(Properties::default());
     };
     let mut user_properties = Vec::new();
@@ -413,7 +417,7 @@ fn servers(o: &OptionsObject) -> Result<Vec<String>, JsValue> {
     }
     let mut out = Vec::new();
     for (i, s) in Array::from(&list).iter().enumerate() {
-        let Some(s) = OptionsObject::new(s, &format!("servers.{i}."), KNOWN_SERVER)? else {
+        let Some(s) = OptionsObject::new(s, &format!("servers.{i}."), &[KNOWN_SERVER])? else {
             continue;
         };
         let Some(host) = s.string("host")? else {
@@ -467,7 +471,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         value: Object::new().into(),
         path: String::new(),
     };
-    let known = [KNOWN_OPTIONS, IGNORED_OPTIONS, UNSUPPORTED_OPTIONS].concat();
+    let known = [KNOWN_OPTIONS, IGNORED_OPTIONS, UNSUPPORTED_OPTIONS];
     let o = OptionsObject::new(options.clone(), "", &known)?.unwrap_or_else(empty);
     if let Some(name) = UNSUPPORTED_OPTIONS.iter().find(|k| o.get(k).is_some()) {
         return Err(invalid(format!(

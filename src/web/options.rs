@@ -139,8 +139,8 @@ fn shown(value: &JsValue) -> String {
 }
 
 impl OptionsObject {
-    /// `value` as an options object whose keys must all be in one of the `known` lists; `None` when it is
-    /// `undefined` or `null`.
+    /// `value` as an options object whose keys must all be in one of the `known` lists;
+    /// `None` when it is `undefined` or `null`.
     pub(crate) fn new(
         value: JsValue,
         path: &str,

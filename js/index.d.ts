@@ -9,7 +9,8 @@ export type QoS = 0 | 1 | 2;
 
 /** A received payload: the bytes, whose `toString()` decodes them as UTF-8. */
 export interface Payload extends Uint8Array {
-  toString(): string;
+  /** UTF-8 text by default; `"hex"`, `"base64"`, `"latin1"`/`"binary"` and `"ascii"` as Buffer's, over `[start, end)`. */
+  toString(encoding?: "utf8" | "utf-8" | "hex" | "base64" | "latin1" | "binary" | "ascii", start?: number, end?: number): string;
 }
 
 /** What a payload may be given as. */

@@ -13,8 +13,23 @@ use super::errors::{js_error, ErrorCode};
 
 #[wasm_bindgen(inline_js = "
 const decoder = new TextDecoder();
+// toString() is UTF-8 text; the encodings MQTT.js code passes to Buffer's toString work too.
 export class Payload extends Uint8Array {
-  toString() { return decoder.decode(this); }
+  toString(encoding, start, end) {
+    const bytes = start === undefined && end === undefined ? this : this.subarray(start, end);
+    switch (encoding === undefined ? 'utf8' : String(encoding).toLowerCase()) {
+      case 'hex': return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      case 'base64': return btoa(latin1(bytes));
+      case 'latin1': case 'binary': return latin1(bytes);
+      case 'ascii': return latin1(bytes.map((b) => b & 0x7f));
+      default: return decoder.decode(bytes);
+    }
+  }
+}
+function latin1(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+  return s;
 }
 // One copy out of wasm memory: the typed-array constructor copies without first zero-filling
 // as `new Payload(length)` then `set()` does (measured faster than ArrayBuffer.slice too).

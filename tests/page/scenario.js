@@ -48,7 +48,16 @@ export async function scenario(lib, { url, tag }) {
       check("methods chain", chained === client);
     });
     client.on("message", (topic, payload, packet) => {
-      got.push({ topic, text: payload.toString(), qos: packet.qos, u8: payload instanceof Uint8Array, len: payload.length });
+      got.push({
+        topic,
+        text: payload.toString(),
+        hex: payload.toString("hex"),
+        base64: payload.toString("base64"),
+        head: payload.toString("utf8", 0, 5),
+        qos: packet.qos,
+        u8: payload instanceof Uint8Array,
+        len: payload.length,
+      });
       if (got.length === 3) {
         client.end(false, {}, () => {
           got.sort((a, b) => a.topic.localeCompare(b.topic));
@@ -59,6 +68,12 @@ export async function scenario(lib, { url, tag }) {
   });
   const cb = await withTimeout(callbackRun, 8000, "callback-style connect/subscribe/publish/receive");
   check("listeners run with this = client", cb.thisOk);
+  const first = cb.got.find((m) => m.topic === `${base}/cb/0`) ?? {};
+  check(
+    "payload.toString takes Buffer's encodings (hex, base64, a range)",
+    first.hex === "68656c6c6f2030" && first.base64 === "aGVsbG8gMA==" && first.head === "hello",
+    JSON.stringify(first),
+  );
   check(
     "three messages, each QoS, payload text",
     cb.got.length === 3 &&

@@ -481,8 +481,14 @@ function resolveBroker(url, options) {
   const queryId = query instanceof URLSearchParams ? query.get("clientId") : query.clientId;
   // With `servers` (and no URL), each attempt goes to the next server: nothing to make here.
   const makeUrl = (partGiven && !(url === undefined && given(o, "servers"))) || parsed.auth !== undefined;
-  if (!makeUrl && auth === undefined && typeof queryId !== "string") return [url, options];
+  if (!m && !makeUrl && auth === undefined && typeof queryId !== "string") return [url, options];
   const merged = { ...o };
+  // As MQTT.js, `options` shows the broker's parts (those the options did not give).
+  if (m) {
+    const parts = { protocol: parsed.protocol, host: parsed.host, hostname: parsed.host, path: parsed.path || "/" };
+    if (parsed.port) parts.port = Number(parsed.port);
+    for (const key in parts) if (!given(o, key)) merged[key] = parts[key];
+  }
   if (auth !== undefined) {
     const colon = auth.indexOf(":");
     merged.username = colon < 0 ? auth : auth.slice(0, colon);

@@ -51,6 +51,14 @@ const PAGE = `<!doctype html>
     );
     r = await connected(withAuth);
     check("...and the connection opens (credentials left out of the WebSocket URL)", r === "connect", r);
+    const plain = connect(q.get("broker"), { manualConnect: true });
+    const po = plain.options;
+    check(
+      "options show the URL's parts, as MQTT.js's do",
+      po.protocol === "ws" && po.hostname === host && po.host === host && po.port === port && po.path === broker.pathname,
+      JSON.stringify(po),
+    );
+    plain.end(true);
     const fromQuery = connect(q.get("broker") + "?clientId=" + tag + "-query");
     check("?clientId= in the URL becomes the client id", fromQuery.options.clientId === tag + "-query", fromQuery.options.clientId);
     r = await connected(fromQuery);
@@ -104,7 +112,7 @@ test("connect: MQTT.js's broker options, URL credentials and option names", { ti
     assert.equal(result.error, undefined, result.error);
     const failed = result.checks.filter((c) => !c.ok);
     assert.deepEqual(failed, [], `failed checks: ${JSON.stringify(failed, null, 1)}`);
-    assert.equal(result.checks.length, 13);
+    assert.equal(result.checks.length, 14);
     // What the broker saw: each client id once, and alice's user name in her CONNECT.
     const log = await env().broker.log();
     for (const id of ["host", "hostname", "port", "auth", "query", "ignored"]) {

@@ -524,7 +524,15 @@ export function connect(url, options) {
     panicHandlerSet = true;
   }
   if (panicError) throw panicError;
-  return new MqttClient(TOKEN, wasm.connect(url ?? "", options));
+  // MQTT.js calls transformWsUrl(url, options, client): the wasm client passes the first two.
+  let client;
+  const transform = options?.transformWsUrl;
+  if (typeof transform === "function") {
+    options = { ...options, transformWsUrl: (u, o) => transform(u, o, client) };
+  }
+  client = new MqttClient(TOKEN, wasm.connect(url ?? "", options));
+  if (typeof transform === "function") options.transformWsUrl = transform;
+  return client;
 }
 
 /**

@@ -249,7 +249,7 @@ export interface IClientOptions {
   /** Timers for keepalive and reconnect: "worker" / "auto" (default: not throttled in hidden tabs) or "native". */
   timerVariant?: "auto" | "worker" | "native";
   /** Rewrites the URL before each connection (e.g. to sign it); may return a Promise. */
-  transformWsUrl?: (url: string, options: IClientOptions) => string | Promise<string>;
+  transformWsUrl?: (url: string, options: IClientOptions, client: MqttClient) => string | Promise<string>;
   /** Bounded queue of received messages waiting for a `message` listener (wasmqtt). */
   inboundQueue?: InboundQueueOptions;
   /** Bounded queue of messages waiting to be sent (wasmqtt). */

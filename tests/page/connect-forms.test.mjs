@@ -59,6 +59,21 @@ const PAGE = `<!doctype html>
       JSON.stringify(po),
     );
     plain.end(true);
+    let transformArgs = null;
+    const transformed = connect("ws://" + host + ":1/mqtt", {
+      clientId: tag + "-transform",
+      transformWsUrl(url, options, client) {
+        transformArgs = { url, clientId: options.clientId, isClient: client === transformed };
+        return q.get("broker");
+      },
+    });
+    r = await connected(transformed);
+    check(
+      "transformWsUrl(url, options, client), as MQTT.js calls it",
+      r === "connect" && transformArgs?.url === "ws://" + host + ":1/mqtt" && transformArgs.clientId === tag + "-transform" && transformArgs.isClient,
+      r + " " + JSON.stringify(transformArgs),
+    );
+    check("options keep the app's transformWsUrl", typeof transformed.options.transformWsUrl === "function" && transformed.options.transformWsUrl.name === "transformWsUrl");
     const fromQuery = connect(q.get("broker") + "?clientId=" + tag + "-query");
     check("?clientId= in the URL becomes the client id", fromQuery.options.clientId === tag + "-query", fromQuery.options.clientId);
     r = await connected(fromQuery);
@@ -112,10 +127,10 @@ test("connect: MQTT.js's broker options, URL credentials and option names", { ti
     assert.equal(result.error, undefined, result.error);
     const failed = result.checks.filter((c) => !c.ok);
     assert.deepEqual(failed, [], `failed checks: ${JSON.stringify(failed, null, 1)}`);
-    assert.equal(result.checks.length, 14);
+    assert.equal(result.checks.length, 16);
     // What the broker saw: each client id once, and alice's user name in her CONNECT.
     const log = await env().broker.log();
-    for (const id of ["host", "hostname", "port", "auth", "query", "ignored"]) {
+    for (const id of ["host", "hostname", "port", "auth", "query", "ignored", "transform"]) {
       assert.match(log, new RegExp(`as ${tag}-${id} `), `${id} never connected:\n${log}`);
     }
     assert.match(log, new RegExp(`as ${tag}-auth \\(.*u'alice'\\)`), log);

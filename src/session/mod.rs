@@ -218,6 +218,17 @@ impl Session {
         &self.opts
     }
 
+    /// Replaces the user name and password of the CONNECTs to come (not of one already
+    /// sent): apps renew credentials between connections, e.g. a token that expires.
+    pub fn set_credentials(
+        &mut self,
+        username: Option<alloc::string::String>,
+        password: Option<Vec<u8>>,
+    ) {
+        self.opts.username = username;
+        self.opts.password = password;
+    }
+
     /// The protocol version.
     pub fn protocol(&self) -> ProtocolVersion {
         self.opts.protocol

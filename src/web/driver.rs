@@ -626,6 +626,14 @@ fn fail_open(inner: &mut Inner, message: &str) {
 }
 
 fn open_url(shared: &Rc<Shared>, inner: &mut Inner, url: &str, epoch: u64) {
+    match super::options::credentials(&inner.options_js) {
+        Ok((username, password)) => inner.session.set_credentials(username, password),
+        Err(e) => {
+            inner.emit("error", Array::of1(&e));
+            inner.session.handle_disconnected(now());
+            return;
+        }
+    }
     let weak: Weak<Shared> = Rc::downgrade(shared);
     let on_event = move |event: SocketEvent| {
         let Some(shared) = weak.upgrade() else { return };

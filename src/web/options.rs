@@ -433,6 +433,17 @@ fn servers(o: &OptionsObject) -> Result<Vec<String>, JsValue> {
     Ok(out)
 }
 
+/// The user name and password `options` hold now. MQTT.js builds each CONNECT from the
+/// client's options, so apps renew credentials there between connections (in
+/// `transformWsUrl`, for one): they are read again before each attempt.
+pub(crate) fn credentials(options: &JsValue) -> Result<(Option<String>, Option<Vec<u8>>), JsValue> {
+    let o = OptionsObject {
+        value: options.clone(),
+        path: String::new(),
+    };
+    Ok((o.string("username")?, o.bytes("password")?))
+}
+
 /// Which timers drive keepalive and reconnect (MQTT.js's `timerVariant`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TimerVariant {

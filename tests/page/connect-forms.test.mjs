@@ -64,6 +64,8 @@ const PAGE = `<!doctype html>
       clientId: tag + "-transform",
       transformWsUrl(url, options, client) {
         transformArgs = { url, clientId: options.clientId, isClient: client === transformed };
+        // As with MQTT.js, credentials renewed here go into this attempt's CONNECT.
+        client.options.username = "renewed";
         return q.get("broker");
       },
     });
@@ -134,6 +136,7 @@ test("connect: MQTT.js's broker options, URL credentials and option names", { ti
       assert.match(log, new RegExp(`as ${tag}-${id} `), `${id} never connected:\n${log}`);
     }
     assert.match(log, new RegExp(`as ${tag}-auth \\(.*u'alice'\\)`), log);
+    assert.match(log, new RegExp(`as ${tag}-transform \\(.*u'renewed'\\)`), log);
     // Nothing went to port 1, the URL's port that option port replaced.
     assert.deepEqual(p.errors, []);
   } finally {

@@ -116,6 +116,26 @@ fn username_and_password_are_sent_mqtt_3_1_2_17_mqtt_3_1_2_19() {
 }
 
 #[test]
+fn new_credentials_go_into_the_next_connect_not_the_current_one() {
+    for version in [V4, V5] {
+        let mut o = options(version);
+        o.username = Some("old".into());
+        let mut peer = Peer::new(o);
+        let first = peer.open();
+        // Renewed while the first CONNECT waits for its CONNACK: that one is already sent.
+        peer.session
+            .set_credentials(Some("new".into()), Some(b"token".to_vec()));
+        peer.server_sends(connack(false, Properties::default()));
+        assert_eq!(first.username.as_deref(), Some("old"), "{version}");
+        peer.drop_transport();
+        let second = peer.open();
+        assert_eq!(second.username.as_deref(), Some("new"), "{version}");
+        assert_eq!(second.password.as_deref(), Some(&b"token"[..]), "{version}");
+        assert_eq!(peer.session.options().username.as_deref(), Some("new"));
+    }
+}
+
+#[test]
 fn will_with_v5_properties_is_sent_mqtt_3_1_2_9() {
     let will = Will {
         properties: Properties {

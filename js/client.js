@@ -357,8 +357,8 @@ export class MqttClient {
    * `force`), and no reconnect.
    */
   end(force, opts, callback) {
-    // As MQTT.js, the callback of a clean end gets no arguments.
-    const args = [force, opts, callback].map((a) => (typeof a === "function" ? (err) => (err ? a(err) : a()) : a));
+    // As MQTT.js, the callback gets one argument: the error, undefined after a clean end.
+    const args = [force, opts, callback].map((a) => (typeof a === "function" ? (err) => a(err ?? undefined) : a));
     if (!this.#refuse(args)) this.#h.end(...args);
     return this;
   }

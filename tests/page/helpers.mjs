@@ -231,14 +231,15 @@ export async function pageEnv({ mounts, pages, extraConf, browserArgs } = {}) {
 }
 
 /**
- * For a test file of one page on pkg-web: registers the hooks that make a `pageEnv` with
- * pkg-web at /pkg-web/ and `pages` before its tests and dispose of it after; returns a getter.
+ * For a test file of pages on pkg-web: registers the hooks that make a `pageEnv` with pkg-web
+ * at /pkg-web/ (and any other `mounts`) and `pages` before its tests and dispose of it after;
+ * returns a getter.
  */
-export function pkgWebPageEnv(pages) {
+export function pkgWebPageEnv(pages, mounts = {}) {
   let env;
   before(async () => {
     requireBuilt(PKG_WEB, "bash scripts/build.sh web");
-    env = await pageEnv({ mounts: { "/pkg-web/": PKG_WEB }, pages });
+    env = await pageEnv({ mounts: { "/pkg-web/": PKG_WEB, ...mounts }, pages });
   });
   after(async () => {
     if (env) await env.dispose();

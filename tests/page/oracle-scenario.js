@@ -1,0 +1,89 @@
+// One MQTT.js program, run in a page once with MQTT.js's own browser bundle and once with
+// wasmqtt (mqttjs-oracle.test.mjs): it records what the program can observe of the library
+// (arguments of callbacks and events, the order of events, options), reduced to the facts the
+// MQTT.js API defines. The two records must be equal. Left out, as they differ by design or by
+// accident of mqtt-packet: the generic packet fields MQTT.js's decoder adds (`length`, and
+// `dup`/`qos`/`retain`/`topic`/`payload` on packets that have none), the subscribe
+// callback's third argument, packet identifiers' values, and error texts.
+export async function oracleScenario(lib, { url, dead, tag, v }) {
+  const mqtt = lib.default?.connect ? lib.default : lib;
+  const facts = [];
+  const note = (what, value) => facts.push([what, value]);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const within = (p, ms, what) => Promise.race([p, sleep(ms).then(() => `timeout: ${what}`)]);
+  const base = `oracle/${tag}`;
+  const packetFacts = (p) =>
+    p && {
+      cmd: p.cmd,
+      topic: p.topic,
+      qos: p.qos,
+      retain: p.retain,
+      dup: p.dup,
+      hasMessageId: typeof p.messageId === "number",
+      payload: p.payload === undefined ? undefined : String(p.payload),
+    };
+
+  // Options: MQTT.js's defaults and the URL's parts.
+  const idle = mqtt.connect(url, { manualConnect: true });
+  const o = idle.options;
+  note("defaults", {
+    keepalive: o.keepalive,
+    protocolVersion: o.protocolVersion,
+    protocolId: o.protocolId,
+    clean: o.clean,
+    reconnectPeriod: o.reconnectPeriod,
+    connectTimeout: o.connectTimeout,
+    resubscribe: o.resubscribe,
+    reschedulePings: o.reschedulePings,
+    clientId: /^mqttjs_[0-9a-f]{8}$/.test(o.clientId),
+    protocol: o.protocol,
+    host: o.host,
+    port: o.port,
+    path: o.path,
+  });
+  // (not ended: MQTT.js 5.16 throws in end() on a client that never connected)
+
+  // A session: connect, subscribe (three forms), publish at each QoS, receive, unsubscribe, end.
+  const events = [];
+  const c = mqtt.connect(url, { clientId: `${tag}-c`, protocolVersion: v, reconnectPeriod: 0 });
+  for (const e of ["connect", "close", "end", "offline", "reconnect", "error", "disconnect"]) c.on(e, () => events.push(e));
+  const connack = await within(new Promise((r) => c.once("connect", (...a) => r(a))), 5000, "connect");
+  note("connect", { args: connack.length, cmd: connack[0].cmd, sessionPresent: connack[0].sessionPresent, returnCode: connack[0].returnCode, reasonCode: connack[0].reasonCode });
+  note("state", { connected: c.connected, reconnecting: c.reconnecting });
+  const received = [];
+  c.on("message", (topic, payload, packet) => received.push({ topic, text: payload.toString(), u8: payload instanceof Uint8Array, packet: packetFacts(packet) }));
+  const subscribed = (topic, opts) =>
+    within(new Promise((r) => c.subscribe(topic, opts, (err, granted) => r({ err: err ?? null, granted: granted?.map((g) => ({ topic: g.topic, qos: g.qos })) }))), 5000, "subscribe");
+  note("subscribe string", await subscribed(`${base}/q/#`, { qos: 2 }));
+  note("subscribe array", await subscribed([`${base}/a`, `${base}/b`], { qos: 1 }));
+  note("subscribe object", await subscribed({ [`${base}/c`]: { qos: 0 } }));
+  for (const qos of [0, 1, 2]) {
+    const args = await within(new Promise((r) => c.publish(`${base}/q/${qos}`, `m${qos}`, { qos }, (...a) => r(a))), 5000, "publish");
+    note(`publish callback, QoS ${qos}`, { count: args.length, err: args[0] ?? null, packet: packetFacts(args[1]) });
+  }
+  note("publish returns the client", c.publish(`${base}/q/x`, "x") === c);
+  note("publishAsync QoS 1", packetFacts(await c.publishAsync(`${base}/q/async`, "async", { qos: 1 })));
+  note("publishAsync QoS 0", await c.publishAsync(`${base}/q/async0`, "async0"));
+  await sleep(300);
+  received.sort((a, b) => a.topic.localeCompare(b.topic));
+  note("messages", received);
+  const unsub = await within(new Promise((r) => c.unsubscribe(`${base}/a`, (err, packet) => r({ err: err ?? null, cmd: packet?.cmd }))), 5000, "unsubscribe");
+  note("unsubscribe", unsub);
+  note("unsubscribeAsync", (await c.unsubscribeAsync([`${base}/b`, `${base}/c`]))?.cmd);
+  note("subscribeAsync", (await c.subscribeAsync(`${base}/d`, { qos: 1 })).map((g) => ({ topic: g.topic, qos: g.qos })));
+  const endArgs = await within(new Promise((r) => c.end(false, {}, (...a) => r(a))), 5000, "end");
+  note("end callback", endArgs.length);
+  await sleep(100);
+  note("events", events);
+  note("state after end", { connected: c.connected, reconnecting: c.reconnecting });
+
+  // A broker that is not there: offline, close, then a reconnect per period.
+  const lost = [];
+  const d = mqtt.connect(dead, { clientId: `${tag}-d`, reconnectPeriod: 300 });
+  for (const e of ["connect", "close", "end", "offline", "reconnect"]) d.on(e, () => lost.push(e));
+  await sleep(800);
+  note("dead broker", { first: lost.slice(0, 3), state: { connected: d.connected, reconnecting: d.reconnecting } });
+  d.end(true);
+  await sleep(100);
+  return facts;
+}

@@ -64,8 +64,16 @@ fn qos_of(v: &JsValue, what: &str) -> Result<QoS, JsValue> {
     }
 }
 
-fn js_properties(v: &JsValue) -> Result<Properties<'static>, JsValue> {
-    options::properties(v.clone(), "properties.")
+impl MqttClient {
+    /// The properties of a publish, subscribe, unsubscribe or disconnect. Before MQTT 5 they
+    /// are left out, unread, as MQTT.js leaves them out: code written for either version runs.
+    fn js_properties(&self, v: &JsValue) -> Result<Properties<'static>, JsValue> {
+        if self.shared.inner.borrow().session.protocol().is_v5() {
+            options::properties(v.clone(), "properties.")
+        } else {
+            Ok(Properties::default())
+        }
+    }
 }
 
 /// The callback form: `(opts?, callback?)` sorted out, argument errors to the callback.
@@ -133,7 +141,7 @@ impl MqttClient {
             payload,
             qos: qos_of(&qos, "option qos")?,
             retain: retain.as_bool().unwrap_or(false),
-            properties: js_properties(&properties)?,
+            properties: self.js_properties(&properties)?,
         };
         driver::with_batched(&self.shared, |inner| {
             let now = js_sys::Date::now() as u64;
@@ -192,9 +200,18 @@ impl MqttClient {
                 "topic must be a string, an array or an object",
             ));
         }
-        let properties = js_properties(&get(&opts, "properties"))?;
+        let properties = self.js_properties(&get(&opts, "properties"))?;
         driver::with_batched(&self.shared, |inner| {
             let now = js_sys::Date::now() as u64;
+            if !inner.session.protocol().is_v5() {
+                // nl, rap and rh are MQTT 5's: left out before it, as MQTT.js does.
+                for f in &mut filters {
+                    f.options = SubscriptionOptions {
+                        qos: f.options.qos,
+                        ..SubscriptionOptions::default()
+                    };
+                }
+            }
             match inner.session.subscribe(now, filters, properties) {
                 Ok(token) => {
                     inner
@@ -220,7 +237,7 @@ impl MqttClient {
                 "topic must be a string or an array",
             ));
         };
-        let properties = js_properties(&get(&opts, "properties"))?;
+        let properties = self.js_properties(&get(&opts, "properties"))?;
         driver::with_batched(&self.shared, |inner| {
             let now = js_sys::Date::now() as u64;
             match inner.session.unsubscribe(now, filters, properties) {
@@ -243,7 +260,7 @@ impl MqttClient {
                 )
             })?,
         };
-        let properties = js_properties(&get(&opts, "properties"))?;
+        let properties = self.js_properties(&get(&opts, "properties"))?;
         driver::with(&self.shared, |inner| {
             let now = js_sys::Date::now() as u64;
             if inner.ended {

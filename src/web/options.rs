@@ -116,6 +116,8 @@ const KNOWN_PROPERTIES: &[&str] = &[
     "correlationData",
     "topicAlias",
     "subscriptionIdentifier",
+    "reasonString",
+    "serverReference",
 ];
 const KNOWN_WILL: &[&str] = &["topic", "payload", "qos", "retain", "properties"];
 const KNOWN_QUEUE: &[&str] = &["maxMessages", "maxBytes", "policy"];
@@ -335,6 +337,9 @@ pub(crate) fn properties(value: JsValue, path: &str) -> Result<Properties<'stati
             .integer("subscriptionIdentifier", 268_435_455)?
             .into_iter()
             .collect(),
+        // DISCONNECT's (and AUTH's): end(false, { properties: { reasonString } }).
+        reason_string: o.string("reasonString")?.map(Into::into),
+        server_reference: o.string("serverReference")?.map(Into::into),
         ..Default::default()
     })
 }
@@ -557,7 +562,7 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
             "option clean false needs a clientId (the session is kept under it)".to_string(),
         ));
     }
-    let session = SessionOptions {
+    let mut session = SessionOptions {
         protocol,
         client_id: client_id.unwrap_or_else(random_client_id),
         clean_start,
@@ -582,6 +587,14 @@ pub(crate) fn parse(url: &str, options: &JsValue) -> Result<ClientOptions, JsVal
         reconnect,
         random_seed: (js_sys::Math::random() * 9.0e15) as u64,
     };
+    if !protocol.is_v5() {
+        // CONNECT and will properties are MQTT 5's: checked, then left out before it, as
+        // MQTT.js leaves them out, so code written for either version runs.
+        session.properties = Properties::default();
+        if let Some(will) = session.will.as_mut() {
+            will.properties = Properties::default();
+        }
+    }
     session.validate().map_err(|e| invalid(e.to_string()))?;
     let mut servers_list = Vec::new();
     if !url.is_empty() {

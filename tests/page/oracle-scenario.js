@@ -77,6 +77,35 @@ export async function oracleScenario(lib, { url, dead, tag, v }) {
   note("events", events);
   note("state after end", { connected: c.connected, reconnecting: c.reconnecting });
 
+  // Retained messages, MQTT 5 properties, no-local, and connect({ host, port, protocol }).
+  const b = new URL(url);
+  // MQTT 5's properties and subscription options are given in 3.1.1 too: left out there.
+  const r = mqtt.connect({
+    host: b.hostname,
+    port: Number(b.port),
+    protocol: "ws",
+    path: b.pathname,
+    clientId: `${tag}-r`,
+    protocolVersion: v,
+    properties: { sessionExpiryInterval: 0, userProperties: { app: "oracle" } },
+    will: { topic: `${base}/will`, payload: "gone", properties: { contentType: "text/plain" } },
+  });
+  await within(new Promise((res) => r.once("connect", res)), 5000, "connect({ host })");
+  const props = { userProperties: { a: "1", b: ["2", "3"] }, correlationData: new TextEncoder().encode("corr"), responseTopic: `${base}/resp`, contentType: "text/plain", messageExpiryInterval: 60 };
+  await r.publishAsync(`${base}/kept`, "kept", { qos: 1, retain: true, properties: props });
+  const got = [];
+  r.on("message", (topic, payload, packet) => {
+    const p = { ...packet.properties };
+    if (p.correlationData) p.correlationData = String(p.correlationData);
+    got.push({ topic, text: payload.toString(), packet: packetFacts(packet), properties: p });
+  });
+  note("retained subscribe", (await r.subscribeAsync(`${base}/kept`, { qos: 1, nl: true, properties: { subscriptionIdentifier: 7 } })).map((g) => ({ topic: g.topic, qos: g.qos })));
+  await r.publishAsync(`${base}/kept`, "", { qos: 1, retain: true, properties: { contentType: "none" } });
+  note("unsubscribeAsync with properties", (await r.unsubscribeAsync(`${base}/other`, { properties: { userProperties: { u: "1" } } }))?.cmd);
+  await sleep(300);
+  note("retained message, properties; no-local keeps our own clear-out away in 5.0", got);
+  await r.endAsync(false, { properties: { reasonString: "bye" } });
+
   // A broker that is not there: offline, close, then a reconnect per period.
   const lost = [];
   const d = mqtt.connect(dead, { clientId: `${tag}-d`, reconnectPeriod: 300 });

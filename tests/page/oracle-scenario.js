@@ -4,7 +4,8 @@
 // MQTT.js API defines. The two records must be equal. Left out, as they differ by design or by
 // accident of mqtt-packet: the generic packet fields MQTT.js's decoder adds (`length`, and
 // `dup`/`qos`/`retain`/`topic`/`payload` on packets that have none), the subscribe
-// callback's third argument, packet identifiers' values, and error texts.
+// callback's third argument, packet identifiers' values, error texts, and how many SUBSCRIBEs
+// renew MQTT 5 subscriptions after reconnect().
 export async function oracleScenario(lib, { url, dead, tag, v }) {
   const mqtt = lib.default?.connect ? lib.default : lib;
   const facts = [];
@@ -45,8 +46,12 @@ export async function oracleScenario(lib, { url, dead, tag, v }) {
 
   // A session: connect, subscribe (three forms), publish at each QoS, receive, unsubscribe, end.
   const events = [];
-  const c = mqtt.connect(url, { clientId: `${tag}-c`, protocolVersion: v, reconnectPeriod: 0 });
+  // manualConnect, so that the listeners see the CONNECT too (MQTT.js writes it at once).
+  const c = mqtt.connect(url, { clientId: `${tag}-c`, protocolVersion: v, manualConnect: true });
   for (const e of ["connect", "close", "end", "offline", "reconnect", "error", "disconnect"]) c.on(e, () => events.push(e));
+  const sent = [];
+  c.on("packetsend", (packet) => sent.push(packet.cmd));
+  c.connect();
   const connack = await within(new Promise((r) => c.once("connect", (...a) => r(a))), 5000, "connect");
   note("connect", { args: connack.length, cmd: connack[0].cmd, sessionPresent: connack[0].sessionPresent, returnCode: connack[0].returnCode, reasonCode: connack[0].reasonCode });
   note("state", { connected: c.connected, reconnecting: c.reconnecting });
@@ -75,7 +80,17 @@ export async function oracleScenario(lib, { url, dead, tag, v }) {
   note("end callback", endArgs.length);
   await sleep(100);
   note("events", events);
+  note("packets sent", [...sent]);
+  const sentBefore = sent.length;
   note("state after end", { connected: c.connected, reconnecting: c.reconnecting });
+  // reconnect() after end() connects again with the same options.
+  c.reconnect();
+  note("reconnect() after end()", await within(new Promise((res) => c.once("connect", () => res("connect"))), 5000, "reconnect"));
+  await sleep(300);
+  await within(new Promise((res) => c.end(res)), 5000, "second end");
+  note("events after reconnect()", events.slice(-4));
+  // (MQTT.js renews MQTT 5 subscriptions one SUBSCRIBE each, wasmqtt in one: kinds only.)
+  note("packets sent after reconnect()", [...new Set(sent.slice(sentBefore))]);
 
   // Retained messages, MQTT 5 properties, no-local, and connect({ host, port, protocol }).
   const b = new URL(url);

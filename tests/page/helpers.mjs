@@ -3,6 +3,7 @@
 // 127.0.0.1 (which also relays WebSocket upgrades on /mqtt to the broker, so pages can use
 // `location.host` as Paho's examples do), and headless Chromium through playwright-core.
 // Run after `bash scripts/build.sh && bash scripts/build.sh web`.
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -245,4 +246,33 @@ export function pkgWebPageEnv(pages, mounts = {}) {
     if (env) await env.dispose();
   });
   return () => env;
+}
+
+/**
+ * For the oracle tests: opens `/<name>.html` of `env` with the broker, a URL where nothing
+ * listens and a fresh tag (and `query`), waits for the page's `window.__result` (the facts its
+ * scenario observed) and returns them with the tag replaced by "TAG", so that two runs of one
+ * program compare equal.
+ */
+export async function observeFacts(env, name, query = {}) {
+  const tag = `${name}${Math.random().toString(16).slice(2, 8)}`;
+  const params = new URLSearchParams({ broker: env.broker.wsUrl, dead: `ws://127.0.0.1:${await freePort()}/mqtt`, tag, ...query });
+  const p = await openPage(env.browser, `${env.server.url}/${name}.html?${params}`);
+  try {
+    await p.page.waitForFunction(() => window.__result !== undefined, null, { timeout: 25000 });
+    const result = await p.page.evaluate(() => window.__result);
+    assert.equal(result.error, undefined, `${name}: ${result.error}`);
+    return JSON.parse(JSON.stringify(result).replaceAll(tag, "TAG"));
+  } finally {
+    await p.close();
+  }
+}
+
+/** Asserts that `actual` holds the facts of `expected` (the oracle's), one by one, named. */
+export function assertSameFacts(actual, expected, oracle) {
+  assert.ok(expected.length >= 20, `the scenario ran: ${expected.length} facts`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.deepEqual(actual[i], expected[i], `fact #${i} "${expected[i][0]}" differs from ${oracle}'s`);
+  }
+  assert.equal(actual.length, expected.length);
 }

@@ -2,11 +2,10 @@
 // paho-mqtt.js (node_modules/paho-mqtt) and in a page with wasmqtt's Paho facade, against the
 // same mosquitto. What it observes must be the same: callbacks and their arguments, message
 // fields, the errors Paho throws and their texts.
-import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 
-import { ROOT, freePort, openPage, pkgWebPageEnv } from "./helpers.mjs";
+import { ROOT, assertSameFacts, observeFacts, pkgWebPageEnv } from "./helpers.mjs";
 
 const page = (loadPaho) => `<!doctype html>
 <html lang="en">
@@ -32,27 +31,7 @@ const env = pkgWebPageEnv(
   { "/paho/": path.join(ROOT, "node_modules/paho-mqtt"), "/": path.join(ROOT, "tests/page") },
 );
 
-async function observe(which) {
-  const dead = `ws://127.0.0.1:${await freePort()}/mqtt`;
-  const tag = `${which}${Math.random().toString(16).slice(2, 8)}`;
-  const url = `${env().server.url}/${which}.html?broker=${encodeURIComponent(env().broker.wsUrl)}&dead=${encodeURIComponent(dead)}&tag=${tag}`;
-  const p = await openPage(env().browser, url);
-  try {
-    await p.page.waitForFunction(() => window.__result !== undefined, null, { timeout: 25000 });
-    const result = await p.page.evaluate(() => window.__result);
-    assert.equal(result.error, undefined, `${which}: ${result.error}`);
-    return JSON.parse(JSON.stringify(result).replaceAll(tag, "TAG"));
-  } finally {
-    await p.close();
-  }
-}
-
 test("a Paho program observes the same with wasmqtt's facade as with Paho", { timeout: 60000 }, async () => {
-  const expected = await observe("paho");
-  const actual = await observe("wasmqtt");
-  assert.ok(expected.length >= 20, `the scenario ran: ${expected.length} facts`);
-  for (let i = 0; i < expected.length; i++) {
-    assert.deepEqual(actual[i], expected[i], `fact #${i} "${expected[i][0]}" differs from Paho's`);
-  }
-  assert.equal(actual.length, expected.length);
+  const expected = await observeFacts(env(), "paho");
+  assertSameFacts(await observeFacts(env(), "wasmqtt"), expected, "Paho");
 });

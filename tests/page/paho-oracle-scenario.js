@@ -78,7 +78,8 @@ export async function pahoOracleScenario(Paho, { host, port, dead, tag }) {
   const bin = new Paho.Message(new Uint8Array([0xff, 0xfe, 0x00]));
   bin.destinationName = `${base}/bin`;
   c.publish(bin);
-  await sleep(500);
+  for (let t = 0; t < 5000 && trace.filter(([w]) => w === "onMessageArrived").length < 4; t += 20) await sleep(20);
+  await sleep(100);
   thrown("Message.qos = 3 throws", () => (new Paho.Message("x").qos = 3));
   thrown("send(topic) alone throws", () => c.send(`${base}/x`));
   thrown("new Message(5) throws", () => new Paho.Message(5));

@@ -174,11 +174,18 @@ export interface IPublishAckPacket {
 
 export interface IUnsubackPacket {
   cmd: "unsuback";
-  messageId?: number;
+  messageId: number;
   reasonCodes: number[];
 }
 
-export type Packet = IConnackPacket | IPublishPacket | IDisconnectPacket | IAuthPacket | IPublishAckPacket | IUnsubackPacket;
+/** The SUBACK handed to a subscribe callback (third argument): `granted` is its reason codes. */
+export interface ISubackPacket {
+  cmd: "suback";
+  messageId: number;
+  granted: number[];
+}
+
+export type Packet = IConnackPacket | IPublishPacket | IDisconnectPacket | IAuthPacket | IPublishAckPacket | IUnsubackPacket | ISubackPacket;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -381,7 +388,7 @@ export type OnAuthCallback = (this: MqttClient, packet: IAuthPacket) => void;
 export type VoidCallback = (this: MqttClient) => void;
 
 export type PacketCallback = (error: MqttError | null | undefined, packet?: IPublishAckPacket) => void;
-export type ClientSubscribeCallback = (error: MqttError | null | undefined, granted?: ISubscriptionGrant[]) => void;
+export type ClientSubscribeCallback = (error: MqttError | null | undefined, granted?: ISubscriptionGrant[], packet?: ISubackPacket) => void;
 export type ClientUnsubscribeCallback = (error: MqttError | null | undefined, packet?: IUnsubackPacket) => void;
 export type CloseCallback = (error?: MqttError) => void;
 

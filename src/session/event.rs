@@ -50,6 +50,8 @@ pub enum Event {
     Subscribed {
         /// The subscribe command, or `None` for an automatic resubscribe.
         token: Option<Token>,
+        /// The SUBSCRIBE's packet identifier (MQTT.js shows it in the callback's packet).
+        pid: Pid,
         /// Reason code per filter.
         reason_codes: Vec<ReasonCode>,
     },
@@ -57,6 +59,8 @@ pub enum Event {
     Unsubscribed {
         /// The unsubscribe command.
         token: Token,
+        /// The UNSUBSCRIBE's packet identifier.
+        pid: Pid,
         /// Reason code per filter.
         reason_codes: Vec<ReasonCode>,
     },

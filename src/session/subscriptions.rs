@@ -117,6 +117,7 @@ impl Session {
         }
         self.events.push_back(Event::Subscribed {
             token,
+            pid: ack.pid,
             reason_codes: ack.reason_codes,
         });
     }
@@ -140,6 +141,7 @@ impl Session {
         }
         self.events.push_back(Event::Unsubscribed {
             token,
+            pid: ack.pid,
             reason_codes,
         });
     }

@@ -460,8 +460,16 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
         }
         Event::Subscribed {
             token: Some(token),
+            pid,
             reason_codes,
         } => {
+            let codes: Array = reason_codes
+                .iter()
+                .map(|rc| JsValue::from(rc.value()))
+                .collect();
+            // MQTT.js's third argument: the SUBACK, `granted` its reason codes.
+            let packet = convert::ack_packet("suback", Some(pid.get()), None);
+            let _ = js_sys::Reflect::set(&packet, &"granted".into(), &codes);
             let granted = Array::new();
             if let Some((Waiting::Subscribe(topics), _)) = inner.waiting.get(&token) {
                 for (topic, rc) in topics.iter().zip(&reason_codes) {
@@ -474,24 +482,23 @@ fn on_session_event(shared: &Rc<Shared>, inner: &mut Inner, event: Event) {
             // As MQTT.js 5: a refused filter fails the call (ERR_REJECTED with the first
             // refusal's `reasonCode`); the callback still gets the grants as its second
             // argument, a refusal's `qos` being its reason code (0x80 and up).
-            match reason_codes.iter().find(|rc| rc.is_error()) {
-                None => complete(inner, token, Ok(granted.into())),
-                Some(rc) => {
-                    if let Some((_, Some(f))) = inner.waiting.remove(&token) {
-                        let err = session_error(&SessionError::Rejected(*rc));
-                        inner
-                            .actions
-                            .push(Action::Call(f, Array::of2(&err, &granted)));
-                    }
-                }
+            let err = match reason_codes.iter().find(|rc| rc.is_error()) {
+                None => JsValue::NULL,
+                Some(rc) => session_error(&SessionError::Rejected(*rc)),
+            };
+            if let Some((_, Some(f))) = inner.waiting.remove(&token) {
+                inner
+                    .actions
+                    .push(Action::Call(f, Array::of3(&err, &granted, &packet)));
             }
         }
         Event::Subscribed { token: None, .. } => {}
         Event::Unsubscribed {
             token,
+            pid,
             reason_codes,
         } => {
-            let packet = convert::ack_packet("unsuback", None, None);
+            let packet = convert::ack_packet("unsuback", Some(pid.get()), None);
             let codes: Array = reason_codes
                 .iter()
                 .map(|rc| JsValue::from(rc.value()))

@@ -3,9 +3,8 @@
 // (arguments of callbacks and events, the order of events, options), reduced to the facts the
 // MQTT.js API defines. The two records must be equal. Left out, as they differ by design or by
 // accident of mqtt-packet: the generic packet fields MQTT.js's decoder adds (`length`, and
-// `dup`/`qos`/`retain`/`topic`/`payload` on packets that have none), the subscribe
-// callback's third argument, packet identifiers' values, error texts, and how many SUBSCRIBEs
-// renew MQTT 5 subscriptions after reconnect().
+// `dup`/`qos`/`retain`/`topic`/`payload` on packets that have none), packet identifiers'
+// values, error texts, and how many SUBSCRIBEs renew MQTT 5 subscriptions after reconnect().
 export async function oracleScenario(lib, { url, dead, tag, v }) {
   const mqtt = lib.default?.connect ? lib.default : lib;
   const facts = [];
@@ -63,7 +62,19 @@ export async function oracleScenario(lib, { url, dead, tag, v }) {
   const received = [];
   c.on("message", (topic, payload, packet) => received.push({ topic, text: payload.toString(), u8: payload instanceof Uint8Array, packet: packetFacts(packet) }));
   const subscribed = (topic, opts) =>
-    within(new Promise((r) => c.subscribe(topic, opts, (err, granted) => r({ err: err ?? null, granted: granted?.map((g) => ({ topic: g.topic, qos: g.qos })) }))), 5000, "subscribe");
+    within(
+      new Promise((r) =>
+        c.subscribe(topic, opts, (err, granted, packet) =>
+          r({
+            err: err ?? null,
+            granted: granted?.map((g) => ({ topic: g.topic, qos: g.qos })),
+            suback: { cmd: packet?.cmd, hasMessageId: typeof packet?.messageId === "number", granted: packet?.granted },
+          }),
+        ),
+      ),
+      5000,
+      "subscribe",
+    );
   note("subscribe string", await subscribed(`${base}/q/#`, { qos: 2 }));
   note("subscribe array", await subscribed([`${base}/a`, `${base}/b`], { qos: 1 }));
   note("subscribe object", await subscribed({ [`${base}/c`]: { qos: 0 } }));
@@ -77,7 +88,11 @@ export async function oracleScenario(lib, { url, dead, tag, v }) {
   await until(() => received.length >= 6);
   received.sort((a, b) => a.topic.localeCompare(b.topic));
   note("messages", [...received]);
-  const unsub = await within(new Promise((r) => c.unsubscribe(`${base}/a`, (err, packet) => r({ err: err ?? null, cmd: packet?.cmd }))), 5000, "unsubscribe");
+  const unsub = await within(
+    new Promise((r) => c.unsubscribe(`${base}/a`, (err, packet) => r({ err: err ?? null, cmd: packet?.cmd, hasMessageId: typeof packet?.messageId === "number" }))),
+    5000,
+    "unsubscribe",
+  );
   note("unsubscribe", unsub);
   note("unsubscribeAsync", (await c.unsubscribeAsync([`${base}/b`, `${base}/c`]))?.cmd);
   note("subscribeAsync", (await c.subscribeAsync(`${base}/d`, { qos: 1 })).map((g) => ({ topic: g.topic, qos: g.qos })));

@@ -662,6 +662,7 @@ fn subscribe_queued_offline_fails_when_the_server_lacks_the_feature() {
     peer.server_sends(suback(1, vec![ReasonCode::Success]));
     assert!(peer.events().contains(&Event::Subscribed {
         token: Some(ok),
+        pid: pid(1),
         reason_codes: vec![ReasonCode::Success]
     }));
 }

@@ -43,6 +43,7 @@ fn subscribe_reports_one_result_per_filter_v5_mqtt_3_9_3_1() {
         peer.events(),
         [Event::Subscribed {
             token: Some(t),
+            pid: pid(1),
             reason_codes: codes
         }]
     );
@@ -66,6 +67,7 @@ fn subscribe_reports_one_result_per_filter_v311() {
         peer.events(),
         [Event::Subscribed {
             token: Some(t),
+            pid: pid(1),
             reason_codes: vec![ReasonCode::GrantedQoS2, ReasonCode::UnspecifiedError]
         }]
     );
@@ -289,6 +291,7 @@ fn unsubscribe_reports_one_result_per_filter_v5_mqtt_3_11_3_1() {
         peer.events(),
         [Event::Unsubscribed {
             token: t,
+            pid: pid(2),
             reason_codes: codes
         }]
     );
@@ -308,6 +311,7 @@ fn unsubscribe_v311_reports_success_per_filter() {
         peer.events(),
         [Event::Unsubscribed {
             token: t,
+            pid: pid(1),
             reason_codes: vec![ReasonCode::Success, ReasonCode::Success]
         }]
     );
